@@ -1,0 +1,126 @@
+package problem
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// ErrDuplicateCode is returned when a code is registered twice in a catalog.
+var ErrDuplicateCode = errors.New("problem: duplicate code")
+
+// DefaultTypeBase is the type URI base of a catalog made with an empty base:
+// a relative reference, so type URIs resolve against the API's own origin,
+// where the docs handler can be mounted. Set an absolute base in production.
+const DefaultTypeBase = "/problems/"
+
+// Catalog is the set of codes an application answers with, and the base
+// its type URIs are built from. It always holds the built-in codes.
+//
+// Register codes at start-up; a Catalog is safe for concurrent use.
+type Catalog struct {
+	base string
+
+	mu    sync.RWMutex
+	codes map[string]*Code
+	order []*Code
+}
+
+// NewCatalog returns a catalog holding the built-in codes, whose relative
+// type URIs resolve against base, such as "https://api.example.com/problems/".
+// An empty base means DefaultTypeBase. A base should end with "/".
+func NewCatalog(base string) *Catalog {
+	if base == "" {
+		base = DefaultTypeBase
+	}
+	c := &Catalog{base: base, codes: make(map[string]*Code)}
+	if err := c.Register(Builtin()...); err != nil {
+		panic(err) // the built-in declarations are static: a bug here fails every test
+	}
+	return c
+}
+
+// Base returns the base relative type URIs are resolved against.
+func (c *Catalog) Base() string { return c.base }
+
+// Register adds codes to the catalog. It fails, registering none of them,
+// when a code is invalid (no name, not upper snake case, status outside
+// 400–599, no title) or already registered: a code is declared once.
+func (c *Catalog) Register(codes ...*Code) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seen := make(map[string]bool, len(codes))
+	for _, code := range codes {
+		if err := code.validate(); err != nil {
+			return err
+		}
+		if _, dup := c.codes[code.Code]; dup || seen[code.Code] {
+			return fmt.Errorf("%w: %s", ErrDuplicateCode, code.Code)
+		}
+		seen[code.Code] = true
+	}
+	for _, code := range codes {
+		c.codes[code.Code] = code
+		c.order = append(c.order, code)
+	}
+	return nil
+}
+
+// MustRegister is Register for start-up code: it panics on an invalid or
+// duplicate code.
+func (c *Catalog) MustRegister(codes ...*Code) *Catalog {
+	if err := c.Register(codes...); err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Lookup returns the registered code with the given name.
+func (c *Catalog) Lookup(code string) (*Code, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.codes[code]
+	return v, ok
+}
+
+// Codes returns every registered code: the built-in ones first, then the
+// application's, in registration order.
+func (c *Catalog) Codes() []*Code {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return append([]*Code(nil), c.order...)
+}
+
+// TypeURI returns the type URI of code: BlankType or an absolute URI as
+// declared, otherwise the declared relative reference (or the code's slug)
+// appended to the catalog's base. A nil catalog uses DefaultTypeBase.
+func (c *Catalog) TypeURI(code *Code) string {
+	base := DefaultTypeBase
+	if c != nil {
+		base = c.base
+	}
+	return resolveType(base, code)
+}
+
+func resolveType(base string, code *Code) string {
+	if code == nil {
+		return BlankType
+	}
+	t := code.Type
+	if t == BlankType {
+		return t
+	}
+	if t != "" {
+		if u, err := url.Parse(t); err == nil && u.IsAbs() {
+			return t
+		}
+	} else {
+		t = code.Slug()
+	}
+	if strings.HasSuffix(base, "/") {
+		return base + strings.TrimPrefix(t, "/")
+	}
+	return base + "/" + strings.TrimPrefix(t, "/")
+}

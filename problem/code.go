@@ -1,0 +1,400 @@
+package problem
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Code declares one kind of failure, once, as a Go value: its stable
+// application code, HTTP status, type URI, default English title and detail,
+// and the documentation clients read. The same declaration feeds responses,
+// i18n message IDs ("CODE.title", "CODE.detail", …) and generated docs.
+//
+// Declare codes as package-level values and register them in a Catalog at
+// start-up; treat a Code as immutable once declared.
+type Code struct {
+	// Code is the stable application code: upper snake case, such as
+	// "USER_NOT_FOUND".
+	Code string
+	// Status is the HTTP status code, 400–599.
+	Status int
+	// Type is the problem type URI: BlankType, an absolute URI, or a
+	// relative reference resolved against the catalog's base. Empty means
+	// the code's slug ("user-not-found") against the base.
+	Type string
+	// Title is the default English title; for BlankType it should be the
+	// status phrase.
+	Title string
+	// Detail is the default English detail, a text/template source whose
+	// data are the problem's extension members (so "{{.userId}}" works).
+	Detail string
+	// DetailOne is the English singular of Detail, used when the problem's
+	// "count" member is 1 ("1 field is invalid." beside "{{.count}} fields
+	// are invalid.").
+	DetailOne string
+
+	// Description says what the code means, for the docs.
+	Description string
+	// When says in which situations the code is returned, for the docs.
+	When string
+	// Action says what a client should do about it, for the docs.
+	Action string
+	// Retryable reports whether repeating the same request may succeed.
+	Retryable bool
+	// Members documents the extension members problems of this code carry.
+	Members []Member
+	// Headers documents the response headers problems of this code carry,
+	// such as "Retry-After".
+	Headers []string
+}
+
+// Member documents one extension member of a problem code.
+type Member struct {
+	// Name is the JSON member name, such as "availableBalance".
+	Name string
+	// Type is its JSON Schema type: "string", "integer", "number",
+	// "boolean", "object" or "array".
+	Type string
+	// Description says what it holds.
+	Description string
+	// Example is a sample value, for the docs.
+	Example any
+}
+
+// New returns a fresh Error of this code; see Error for the builder methods.
+func (c *Code) New() *Error { return New(c) }
+
+// Slug returns the code in lower kebab case, such as "user-not-found", the
+// last segment of its type URI.
+func (c *Code) Slug() string { return strings.ReplaceAll(strings.ToLower(c.Code), "_", "-") }
+
+// TitleMessage returns the localizable title, message ID "CODE.title".
+func (c *Code) TitleMessage() Message {
+	return Message{ID: c.Code + ".title", Default: c.Title}
+}
+
+// DetailMessage returns the localizable default detail, message ID
+// "CODE.detail", with data as its template data. A "count" entry in data
+// selects the plural form.
+func (c *Code) DetailMessage(data map[string]any) Message {
+	return Message{ID: c.Code + ".detail", Default: c.Detail, One: c.DetailOne, Data: data, Count: data["count"]}
+}
+
+// DocMessages returns the localizable documentation texts of the code:
+// description, when and action, with message IDs "CODE.description",
+// "CODE.when" and "CODE.action".
+func (c *Code) DocMessages() (description, when, action Message) {
+	return Message{ID: c.Code + ".description", Default: c.Description},
+		Message{ID: c.Code + ".when", Default: c.When},
+		Message{ID: c.Code + ".action", Default: c.Action}
+}
+
+// validate reports what is wrong with a declaration.
+func (c *Code) validate() error {
+	if c == nil {
+		return fmt.Errorf("problem: nil code")
+	}
+	if c.Code == "" {
+		return fmt.Errorf("problem: code has no name")
+	}
+	for i, r := range c.Code {
+		if !(r >= 'A' && r <= 'Z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
+			return fmt.Errorf("problem: code %q is not upper snake case", c.Code)
+		}
+	}
+	if c.Status < 400 || c.Status > 599 {
+		return fmt.Errorf("problem: code %s has status %d, want 400-599", c.Code, c.Status)
+	}
+	if c.Title == "" {
+		return fmt.Errorf("problem: code %s has no title", c.Code)
+	}
+	return nil
+}
+
+// The codes problemkit answers with itself. Every Catalog holds them.
+var (
+	// InternalError is an unexpected failure: a panic or an error nothing
+	// maps. Production responses show only its generic text.
+	InternalError = &Code{
+		Code: "INTERNAL_ERROR", Status: http.StatusInternalServerError, Type: BlankType,
+		Title:       "Internal Server Error",
+		Detail:      "An unexpected error occurred. If it persists, contact support and quote the request ID.",
+		Description: "The server failed in a way it did not expect. Nothing about the cause is shown to clients; the server's log has it under the request ID.",
+		When:        "A bug or an unplanned failure on the server: a panic, or an error no mapping recognizes.",
+		Action:      "Retry later. If it persists, contact support and quote the requestId.",
+		Retryable:   true,
+	}
+	// RouteNotFound answers a request for a path no route matches.
+	RouteNotFound = &Code{
+		Code: "ROUTE_NOT_FOUND", Status: http.StatusNotFound, Type: BlankType,
+		Title:       "Not Found",
+		Detail:      "No resource exists at this path.",
+		Description: "No route of the API matches the request path.",
+		When:        "The path is misspelled, or the endpoint does not exist in this API version.",
+		Action:      "Check the path against the API reference.",
+	}
+	// MethodNotAllowed answers a request whose path exists but not for its
+	// method; the response's Allow header lists the methods that are.
+	MethodNotAllowed = &Code{
+		Code: "METHOD_NOT_ALLOWED", Status: http.StatusMethodNotAllowed, Type: BlankType,
+		Title:       "Method Not Allowed",
+		Detail:      "This resource does not support the request method.",
+		Description: "The path exists, but not for the HTTP method used.",
+		When:        "For example a DELETE on a read-only resource.",
+		Action:      "Use one of the methods listed in the Allow response header.",
+		Headers:     []string{"Allow"},
+	}
+	// MalformedRequest is a request the server cannot parse, such as a
+	// query string with invalid escapes.
+	MalformedRequest = &Code{
+		Code: "MALFORMED_REQUEST", Status: http.StatusBadRequest,
+		Title:       "Malformed request",
+		Detail:      "The request could not be understood.",
+		Description: "The request is not well-formed HTTP for this API.",
+		When:        "Invalid escapes in the URL, an unreadable body, or headers the API cannot parse.",
+		Action:      "Fix the request; it will fail the same way if repeated unchanged.",
+	}
+	// EmptyBody is a request that needs a body but sent none.
+	EmptyBody = &Code{
+		Code: "EMPTY_BODY", Status: http.StatusBadRequest,
+		Title:       "Request body is empty",
+		Detail:      "This endpoint needs a JSON request body.",
+		Description: "The endpoint expects a JSON document in the request body, and the body was empty.",
+		When:        "A POST, PUT or PATCH sent without a body.",
+		Action:      "Send a JSON document in the request body.",
+	}
+	// MalformedJSON is a request body that is not valid JSON.
+	MalformedJSON = &Code{
+		Code: "MALFORMED_JSON", Status: http.StatusBadRequest,
+		Title:       "Malformed JSON",
+		Detail:      "The request body is not valid JSON (line {{.line}}, column {{.column}}).",
+		Description: "The request body could not be parsed as JSON.",
+		When:        "A syntax error, such as a missing quote or a trailing comma; the line, column and offset members locate it.",
+		Action:      "Fix the JSON syntax at the reported position.",
+		Members: []Member{
+			{Name: "line", Type: "integer", Description: "Line of the error, from 1.", Example: 3},
+			{Name: "column", Type: "integer", Description: "Column of the error, from 1, in bytes.", Example: 17},
+			{Name: "offset", Type: "integer", Description: "Byte offset of the error, from 0.", Example: 42},
+		},
+	}
+	// TrailingData is a request body with more data after its JSON value.
+	TrailingData = &Code{
+		Code: "TRAILING_DATA", Status: http.StatusBadRequest,
+		Title:       "Unexpected data after JSON",
+		Detail:      "The request body must contain a single JSON value.",
+		Description: "The request body holds more than one JSON value.",
+		When:        "Two documents were concatenated, or garbage follows the closing brace.",
+		Action:      "Send exactly one JSON value.",
+		Members: []Member{
+			{Name: "offset", Type: "integer", Description: "Byte offset where the extra data starts.", Example: 58},
+		},
+	}
+	// InvalidFieldType is a JSON value of the wrong type, such as a string
+	// where a number is expected.
+	InvalidFieldType = &Code{
+		Code: "INVALID_FIELD_TYPE", Status: http.StatusUnprocessableEntity,
+		Title:       "Field has the wrong type",
+		Detail:      "A field of the request body has the wrong JSON type.",
+		Description: "The JSON is well-formed, but a value does not have the type the field needs.",
+		When:        "For example \"age\": \"ten\" where a number is expected. The errors member points at the field and names the expected type.",
+		Action:      "Send the field with the JSON type given in its error entry.",
+	}
+	// UnknownField is a request body with a field the endpoint does not
+	// accept.
+	UnknownField = &Code{
+		Code: "UNKNOWN_FIELD", Status: http.StatusUnprocessableEntity,
+		Title:       "Unknown field",
+		Detail:      "The request body contains a field this endpoint does not accept.",
+		Description: "The JSON document has a member that is not part of the endpoint's schema.",
+		When:        "A misspelled field name, or a field from another API version.",
+		Action:      "Remove the field, or correct its name.",
+	}
+	// ValidationFailed is a well-formed request whose values break the
+	// endpoint's rules; errors[] lists every failing field.
+	ValidationFailed = &Code{
+		Code: "VALIDATION_ERROR", Status: http.StatusUnprocessableEntity,
+		Title:       "Request validation failed",
+		Detail:      "{{.count}} fields are invalid.",
+		DetailOne:   "1 field is invalid.",
+		Description: "The request is well-formed, but one or more values break the endpoint's rules.",
+		When:        "A required field is missing, a value is too short or too long, an email address is malformed, and so on. Every failing field is listed at once.",
+		Action:      "Fix each field listed in errors; each entry names the field, its JSON pointer, the rule and its parameter.",
+	}
+	// InvalidParameter is a query, path or header parameter that is
+	// missing or invalid; errors[] names it and where it lives.
+	InvalidParameter = &Code{
+		Code: "INVALID_PARAMETER", Status: http.StatusBadRequest,
+		Title:       "Invalid request parameter",
+		Detail:      "One or more request parameters are missing or invalid.",
+		Description: "A path, query or header parameter is missing or has an invalid value.",
+		When:        "For example a non-numeric ID in the path, or a required header that was not sent.",
+		Action:      "Fix each parameter listed in errors; its in member says whether it is a path, query or header parameter.",
+	}
+	// PayloadTooLarge is a request body over the endpoint's size limit.
+	PayloadTooLarge = &Code{
+		Code: "PAYLOAD_TOO_LARGE", Status: http.StatusRequestEntityTooLarge,
+		Title:       "Request body too large",
+		Detail:      "The request body exceeds the limit of {{.limit}} bytes.",
+		Description: "The request body is larger than the endpoint accepts.",
+		When:        "An upload or document over the size limit.",
+		Action:      "Send a smaller body; the limit member gives the maximum in bytes.",
+		Members: []Member{
+			{Name: "limit", Type: "integer", Description: "The maximum body size in bytes.", Example: 1048576},
+		},
+	}
+	// UnsupportedMediaType is a request body of a content type the endpoint
+	// does not accept.
+	UnsupportedMediaType = &Code{
+		Code: "UNSUPPORTED_MEDIA_TYPE", Status: http.StatusUnsupportedMediaType,
+		Title:       "Unsupported media type",
+		Detail:      "The request body must be sent as application/json.",
+		Description: "The Content-Type of the request is not one the endpoint accepts.",
+		When:        "A form or plain-text body sent to a JSON endpoint, or no Content-Type at all.",
+		Action:      "Send the body with Content-Type: application/json; the accepted member lists what is accepted.",
+		Headers:     []string{"Accept-Post"},
+		Members: []Member{
+			{Name: "accepted", Type: "array", Description: "The media types the endpoint accepts.", Example: []string{"application/json", "application/*+json"}},
+		},
+	}
+	// Timeout is a request the server could not finish within its own
+	// deadline.
+	Timeout = &Code{
+		Code: "TIMEOUT", Status: http.StatusServiceUnavailable,
+		Title:       "Request timed out",
+		Detail:      "The server could not complete the request in time.",
+		Description: "The request took longer than the server allows for it and was stopped. The server itself was too slow, so the status is 503, not 504, which is kept for services we call.",
+		When:        "Under heavy load, or for an expensive request.",
+		Action:      "Retry later, with backoff.",
+		Retryable:   true,
+	}
+	// RateLimited is a client that sent too many requests.
+	RateLimited = &Code{
+		Code: "RATE_LIMITED", Status: http.StatusTooManyRequests,
+		Title:       "Too many requests",
+		Detail:      "You have sent too many requests. Retry after {{.retryAfter}} seconds.",
+		Description: "The client exceeded its request rate limit.",
+		When:        "More requests in a time window than the limit allows.",
+		Action:      "Wait for the number of seconds in Retry-After before sending again.",
+		Retryable:   true,
+		Headers:     []string{"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+		Members: []Member{
+			{Name: "retryAfter", Type: "integer", Description: "Seconds to wait before retrying.", Example: 42},
+		},
+	}
+	// ServiceUnavailable is a server that cannot answer for now, such as
+	// during maintenance or overload.
+	ServiceUnavailable = &Code{
+		Code: "SERVICE_UNAVAILABLE", Status: http.StatusServiceUnavailable,
+		Title:       "Service unavailable",
+		Detail:      "The service is temporarily unavailable. Please retry later.",
+		Description: "The server cannot handle the request right now.",
+		When:        "Maintenance, overload, or a dependency that is down.",
+		Action:      "Retry later, honoring Retry-After when present.",
+		Retryable:   true,
+		Headers:     []string{"Retry-After"},
+	}
+	// UpstreamTimeout is a service we called that did not answer in time.
+	UpstreamTimeout = &Code{
+		Code: "UPSTREAM_TIMEOUT", Status: http.StatusGatewayTimeout,
+		Title:       "Upstream service timed out",
+		Detail:      "A service this API depends on did not answer in time.",
+		Description: "A service the API calls to answer the request did not respond within its deadline.",
+		When:        "A slow or overloaded dependency.",
+		Action:      "Retry later, with backoff.",
+		Retryable:   true,
+		Members: []Member{
+			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
+		},
+	}
+	// UpstreamUnavailable is a service we could not reach at all.
+	UpstreamUnavailable = &Code{
+		Code: "UPSTREAM_UNAVAILABLE", Status: http.StatusBadGateway,
+		Title:       "Upstream service unreachable",
+		Detail:      "A service this API depends on could not be reached.",
+		Description: "The API could not connect to a service it depends on: the connection was refused, its name did not resolve, or TLS failed.",
+		When:        "A dependency that is down or misconfigured.",
+		Action:      "Retry later, with backoff.",
+		Retryable:   true,
+		Members: []Member{
+			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
+		},
+	}
+	// UpstreamError is a service we called that failed (5xx) or answered
+	// with something we could not use.
+	UpstreamError = &Code{
+		Code: "UPSTREAM_ERROR", Status: http.StatusBadGateway,
+		Title:       "Upstream service failed",
+		Detail:      "A service this API depends on failed to answer the request.",
+		Description: "A service the API calls answered with a server error or an invalid response.",
+		When:        "An incident at a dependency.",
+		Action:      "Retry later, with backoff.",
+		Retryable:   true,
+		Members: []Member{
+			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
+		},
+	}
+	// UpstreamRateLimited is a service we called that is rate limiting or
+	// shedding us (its 429 or 503).
+	UpstreamRateLimited = &Code{
+		Code: "UPSTREAM_RATE_LIMITED", Status: http.StatusServiceUnavailable,
+		Title:       "Upstream service busy",
+		Detail:      "A service this API depends on is busy. Please retry later.",
+		Description: "A service the API calls is rate limiting the API or is temporarily unavailable.",
+		When:        "The API's quota at a dependency is used up, or the dependency sheds load.",
+		Action:      "Wait for the number of seconds in Retry-After before retrying.",
+		Retryable:   true,
+		Headers:     []string{"Retry-After"},
+		Members: []Member{
+			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
+		},
+	}
+	// UpstreamAuth is a service we called that rejected our own
+	// credentials: the server's fault, never the client's.
+	UpstreamAuth = &Code{
+		Code: "UPSTREAM_AUTH_FAILED", Status: http.StatusBadGateway,
+		Title:       "Upstream service rejected the API",
+		Detail:      "A service this API depends on refused the request.",
+		Description: "A service the API calls rejected the API's own credentials (its 401 or 403). This is a server misconfiguration, not a problem with the client's request.",
+		When:        "Expired or revoked API keys at a dependency.",
+		Action:      "Retry later; the operators are alerted. Contact support if it persists.",
+		Members: []Member{
+			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
+		},
+	}
+	// UpstreamRejected is a service we called that rejected our request as
+	// invalid (its other 4xx): a bug on our side.
+	UpstreamRejected = &Code{
+		Code: "UPSTREAM_REJECTED", Status: http.StatusBadGateway,
+		Title:       "Upstream service rejected the request",
+		Detail:      "A service this API depends on rejected the request.",
+		Description: "A service the API calls rejected the API's request with a client error other than 401, 403 or 429.",
+		When:        "A mismatch between the API and a dependency, such as a changed upstream schema.",
+		Action:      "Retry later; contact support if it persists.",
+		Members: []Member{
+			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
+		},
+	}
+	// ClientClosedRequest records a client that went away before the
+	// answer. Nothing is written for it; it exists for logs and metrics.
+	ClientClosedRequest = &Code{
+		Code: "CLIENT_CLOSED_REQUEST", Status: 499, Type: BlankType,
+		Title:       "Client Closed Request",
+		Detail:      "The client closed the connection before the response was sent.",
+		Description: "The client disconnected or cancelled the request. No response is sent; the code only appears in server logs.",
+		When:        "A client timeout shorter than the request's duration, or a user who navigated away.",
+		Action:      "Nothing; the request may or may not have taken effect.",
+	}
+)
+
+// Builtin returns the codes problemkit answers with itself, in a fixed order.
+func Builtin() []*Code {
+	return []*Code{
+		InternalError, RouteNotFound, MethodNotAllowed, MalformedRequest,
+		EmptyBody, MalformedJSON, TrailingData, InvalidFieldType, UnknownField,
+		ValidationFailed, InvalidParameter, PayloadTooLarge, UnsupportedMediaType,
+		Timeout, RateLimited, ServiceUnavailable,
+		UpstreamTimeout, UpstreamUnavailable, UpstreamError, UpstreamRateLimited,
+		UpstreamAuth, UpstreamRejected, ClientClosedRequest,
+	}
+}

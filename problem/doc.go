@@ -1,0 +1,43 @@
+// Package problem is the core of problemkit: the RFC 9457 problem details
+// document, the catalog of application error codes, and the mapping of any
+// Go error to a problem. It depends on the standard library only.
+//
+// # Wire format
+//
+// A Problem serializes the five RFC 9457 members (type, title, status,
+// detail, instance) and problemkit's extension members (code, requestId,
+// timestamp, errors) at the top level of one JSON object, followed by any
+// other extension member. An extension member can never overwrite a
+// standard one. Unknown members read by UnmarshalJSON are kept as
+// extensions, so problems of other APIs round-trip. MarshalXML writes the
+// RFC 9457 Appendix B form (namespace urn:ietf:rfc:7807).
+//
+// # Codes and the catalog
+//
+// A failure is declared once, as a *Code value: its stable code
+// ("USER_NOT_FOUND"), HTTP status, type URI, default English title and
+// detail, and the documentation clients read. A Catalog holds the built-in
+// codes plus the application's, refuses a code registered twice, and builds
+// type URIs from a configurable base. The same declarations feed the
+// responses, the i18n message IDs ("USER_NOT_FOUND.title", ".detail") and the
+// generated docs.
+//
+// # Returning errors
+//
+// Handlers return an *Error built from a code:
+//
+//	return UserNotFound.New().With("userId", id).Wrap(err)
+//
+// Domain packages that must not import problemkit can instead give their
+// errors ErrorCode() string and/or StatusCode() int methods; errors of other
+// libraries, such as sql.ErrNoRows, can be registered to a code on a Mapper.
+// A Mapper turns any error into an *Error; one that nothing recognizes becomes
+// an InternalError whose cause is logged and never shown.
+//
+// # Localization
+//
+// Titles, details and field messages are Message values — a message ID, an
+// English default and template data — translated when the response is
+// written, not when the error is made. The i18n package translates them from
+// the client's Accept-Language; without it they render in English.
+package problem

@@ -1,0 +1,182 @@
+package problem
+
+import (
+	"maps"
+	"net/http"
+	"strings"
+)
+
+// Error is an error that carries everything needed to answer with a
+// problem: its catalog code, an optional detail, extension members, response
+// headers, field details and the cause, which is logged but never shown.
+//
+// Build one per failure with New or Code.New and the With methods, which
+// modify the Error and return it so calls chain:
+//
+//	return UserNotFound.New().With("userId", id).Wrap(err)
+//
+// An Error must not be modified once returned; it may then be read
+// concurrently.
+type Error struct {
+	code   *Code
+	title  Message
+	detail Message
+	ext    map[string]any
+	header http.Header
+	fields []FieldError
+	cause  error
+
+	// unmapped marks the InternalError made for an error nothing recognized.
+	unmapped bool
+}
+
+// Provider is implemented by errors that describe themselves as a problem.
+// The mapper finds a Provider anywhere in an error's chain with errors.As;
+// *Error is one, and so are the upstream package's errors.
+type Provider interface {
+	ProblemError() *Error
+}
+
+var _ Provider = (*Error)(nil)
+
+// New returns a fresh Error of code c. A nil c means InternalError.
+func New(c *Code) *Error {
+	if c == nil {
+		c = InternalError
+	}
+	return &Error{code: c}
+}
+
+// ProblemError returns e itself, making every *Error a Provider.
+func (e *Error) ProblemError() *Error { return e }
+
+// WithDetail sets the detail to fixed text, shown as is in every language
+// (in production, only for 4xx problems). Prefer WithMessage for text
+// that should be translated.
+func (e *Error) WithDetail(text string) *Error {
+	e.detail = Text(text)
+	return e
+}
+
+// WithDetailf is WithDetail with fmt.Sprintf formatting.
+func (e *Error) WithDetailf(format string, args ...any) *Error {
+	e.detail = Textf(format, args...)
+	return e
+}
+
+// WithMessage sets a localizable detail: m.ID is looked up in the
+// application's messages at render time, with m.Data (and the problem's
+// extension members) as template data.
+func (e *Error) WithMessage(m Message) *Error {
+	e.detail = m
+	return e
+}
+
+// With sets the extension member name to value. The standard and problemkit
+// members (type, title, status, detail, instance, code, requestId, timestamp,
+// errors) cannot be set this way; such a name is ignored.
+func (e *Error) With(name string, value any) *Error {
+	if reserved[name] {
+		return e
+	}
+	if e.ext == nil {
+		e.ext = make(map[string]any, 4)
+	}
+	e.ext[name] = value
+	return e
+}
+
+// WithHeader adds a response header, such as Retry-After or
+// WWW-Authenticate, sent with the problem.
+func (e *Error) WithHeader(name, value string) *Error {
+	if e.header == nil {
+		e.header = make(http.Header, 1)
+	}
+	e.header.Add(name, value)
+	return e
+}
+
+// WithFields appends field details.
+func (e *Error) WithFields(fields ...FieldError) *Error {
+	e.fields = append(e.fields, fields...)
+	return e
+}
+
+// Wrap records the cause of the failure: it is logged with the request and
+// reachable through errors.Is and errors.As, but never shown to clients.
+func (e *Error) Wrap(cause error) *Error {
+	e.cause = cause
+	return e
+}
+
+// Code returns the error's catalog code.
+func (e *Error) Code() *Code { return e.code }
+
+// Status returns the HTTP status of the error's code.
+func (e *Error) Status() int { return e.code.Status }
+
+// Title returns the localizable title: the code's, unless the error came
+// from a foreign problem with its own.
+func (e *Error) Title() Message {
+	if !e.title.IsZero() {
+		return e.title
+	}
+	return e.code.TitleMessage()
+}
+
+// Detail returns the localizable detail: the one set with WithDetail or
+// WithMessage, otherwise the code's default with the extension members as
+// template data. Its Data never aliases the Error's own map.
+func (e *Error) Detail() Message {
+	if !e.detail.IsZero() {
+		m := e.detail
+		if len(e.ext) > 0 && !m.literal {
+			data := maps.Clone(e.ext)
+			maps.Copy(data, m.Data)
+			m.Data = data
+		}
+		return m
+	}
+	return e.DefaultDetail()
+}
+
+// DefaultDetail returns the code's declared detail, with the extension
+// members as template data, whatever detail the call site set. Production
+// responses for 5xx problems use it.
+func (e *Error) DefaultDetail() Message {
+	if e.code.Detail == "" {
+		return Message{}
+	}
+	return e.code.DetailMessage(maps.Clone(e.ext))
+}
+
+// Extensions returns the extension members. The map must not be modified.
+func (e *Error) Extensions() map[string]any { return e.ext }
+
+// Header returns the response headers the problem carries. It must not be
+// modified.
+func (e *Error) Header() http.Header { return e.header }
+
+// Fields returns the field details. The slice must not be modified.
+func (e *Error) Fields() []FieldError { return e.fields }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Error returns the code, the detail and the cause, for logs.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.code.Code)
+	if d := e.Detail(); !d.IsZero() {
+		b.WriteString(": ")
+		b.WriteString(DefaultTranslator.Translate(d))
+	} else {
+		b.WriteString(": ")
+		b.WriteString(e.code.Title)
+	}
+	if e.cause != nil {
+		b.WriteString(": ")
+		b.WriteString(e.cause.Error())
+	}
+	return b.String()
+}
