@@ -1,0 +1,84 @@
+// Package middleware is problemkit's net/http and chi middleware: it gives
+// every request an ID, recovers panics, and answers every failure — an error
+// a handler returns, a panic, an unknown route or method — with an RFC 9457
+// problem, localized, redacted in production, and logged once with log/slog.
+//
+// # Import alias
+//
+// This package shares its name with chi's own middleware package. When a
+// file needs both, import chi's as chimw:
+//
+//	import (
+//		chimw "github.com/go-chi/chi/v5/middleware"
+//		"github.com/problemkit/problemkit/middleware"
+//	)
+//
+// The Pipeline replaces chi's RequestID and Recoverer; keep chi's others
+// (RealIP, Compress, Timeout …) as you like.
+//
+// # Setting up
+//
+// Build one Pipeline per application and mount it first:
+//
+//	pl := middleware.New(middleware.Options{Production: true, Logger: logger})
+//	r := chi.NewRouter()
+//	r.Use(pl.Handler)
+//	r.NotFound(pl.NotFound)
+//	r.MethodNotAllowed(pl.MethodNotAllowed)
+//	r.Get("/users/{id}", middleware.Handle(getUser))
+//
+// Handlers return errors (Handle, HandlerFunc) or call WriteError; both
+// work with chi and http.ServeMux alike.
+//
+// # The pipeline
+//
+// Every failure takes the same steps: the Options.Mapper turns the error
+// into a *problem.Error (see problem.Mapper for the order of rules); the
+// Options.Localizer translates its title, detail and field messages from
+// Accept-Language; in production, 5xx and unmapped errors are reduced to
+// their declared or generic texts; the problem is rendered; one record is
+// logged.
+//
+// # What is written
+//
+// Content-Type application/problem+json, or application/problem+xml when
+// the client ranks it higher in Accept; the status member equals the HTTP
+// status; Cache-Control: no-store; X-Content-Type-Options: nosniff;
+// Content-Language; Vary: Accept, Accept-Language; the request ID header;
+// any header the problem carries (Retry-After, Allow, WWW-Authenticate).
+// HEAD requests get the headers without the body. Headers a handler set
+// for the response it meant to send (Content-Length, Content-Encoding,
+// ETag, Last-Modified …) are removed.
+//
+// Nothing is written twice. When a handler fails after its response has
+// started, the failure is logged and nothing is appended; a panic in that
+// state aborts the connection (http.ErrAbortHandler) so the client cannot
+// take a truncated body for a whole one. Hijacked connections are left
+// alone. A client that went away (context.Canceled with the request's
+// context done) gets nothing and is logged at info level with status 499.
+//
+// # Production and development
+//
+// In production, a 5xx or unmapped error shows only its declared or
+// generic title and detail, the code and the request ID: never the error's
+// text, a panic value, a stack or a file path. Problems of 4xx codes keep
+// their details and field errors, which are written for clients. In
+// development, every problem adds a "debug" member with the error, its
+// chain of wrapped errors and, for panics, the stack.
+//
+// # Logging
+//
+// Each failure produces exactly one log/slog record with the request ID,
+// method, chi route pattern, path, status, code and the full error text:
+// 5xx at error level (panics with their stack), 4xx at
+// Options.ClientErrorLevel. Request headers, bodies and field values are
+// never logged, so Authorization, Cookie, API keys and secret fields cannot
+// reach the log through the pipeline.
+//
+// # Request IDs
+//
+// An inbound X-Request-ID (configurable) is kept only when it is 1–128
+// bytes of [A-Za-z0-9._:-]; anything else is replaced by a new UUIDv7. The
+// ID is set on the response and in the context (RequestIDFromContext) and
+// is the problem's requestId member.
+package middleware

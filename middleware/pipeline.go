@@ -1,0 +1,112 @@
+package middleware
+
+import (
+	"cmp"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+// DefaultRequestIDHeader is the header request IDs are read from and written
+// to unless Options.RequestIDHeader says otherwise.
+const DefaultRequestIDHeader = "X-Request-ID"
+
+// Localizer chooses the language of a request's problems. *i18n.Bundle
+// implements it; without one, problems are written in English.
+type Localizer interface {
+	// Translator returns the translator for r, negotiated from its
+	// Accept-Language header. It must be safe for concurrent use.
+	Translator(r *http.Request) problem.Translator
+}
+
+// Options configures a Pipeline. The zero value means the defaults, so a
+// Pipeline can be built with middleware.New(middleware.Options{}).
+type Options struct {
+	// Logger receives one record per failure. Nil means slog.Default().
+	Logger *slog.Logger
+	// Production hides the internals of 5xx and unmapped errors behind a
+	// generic message and omits the debug member. The default, false, is
+	// development mode.
+	Production bool
+	// Catalog holds the application's codes and the base of their type
+	// URIs. Nil means problem.NewCatalog(""): the built-in codes, with type
+	// URIs under problem.DefaultTypeBase.
+	Catalog *problem.Catalog
+	// Mapper turns errors into problems. Nil means
+	// problem.NewMapper(Catalog).
+	Mapper *problem.Mapper
+	// Localizer translates titles, details and field messages. Nil means
+	// English from the code declarations.
+	Localizer Localizer
+	// MessageKeys adds each field error's message ID as "messageKey", for
+	// clients that translate with their own catalog.
+	MessageKeys bool
+	// RequestIDHeader is the request and response header of the request ID.
+	// Empty means DefaultRequestIDHeader.
+	RequestIDHeader string
+	// ClientErrorLevel is the log level of 4xx problems. The zero value is
+	// slog.LevelInfo; 5xx problems are always logged at slog.LevelError.
+	ClientErrorLevel slog.Level
+	// Now returns the current time, for the timestamp member. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// Pipeline is the configured failure pipeline: request IDs, panic recovery,
+// mapping errors to problems, localizing, redacting, rendering and logging.
+// Build one per application with New and share it; it is safe for
+// concurrent use.
+type Pipeline struct {
+	log         *slog.Logger
+	production  bool
+	catalog     *problem.Catalog
+	mapper      *problem.Mapper
+	localizer   Localizer
+	messageKeys bool
+	idHeader    string
+	clientLevel slog.Level
+	now         func() time.Time
+}
+
+// New returns a Pipeline with opts, filling in the defaults.
+func New(opts Options) *Pipeline {
+	p := &Pipeline{
+		log:         opts.Logger,
+		production:  opts.Production,
+		catalog:     opts.Catalog,
+		mapper:      opts.Mapper,
+		localizer:   opts.Localizer,
+		messageKeys: opts.MessageKeys,
+		idHeader:    http.CanonicalHeaderKey(cmp.Or(opts.RequestIDHeader, DefaultRequestIDHeader)),
+		clientLevel: opts.ClientErrorLevel,
+		now:         opts.Now,
+	}
+	if p.log == nil {
+		p.log = slog.Default()
+	}
+	if p.catalog == nil {
+		p.catalog = problem.NewCatalog("")
+	}
+	if p.mapper == nil {
+		p.mapper = problem.NewMapper(p.catalog)
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return p
+}
+
+// Handler is the whole pipeline as one middleware: it assigns the request
+// ID, recovers panics, and lets handlers below answer with WriteError or
+// Handle. Use it first, before any middleware that can fail:
+//
+//	r := chi.NewRouter()
+//	r.Use(pl.Handler)
+func (p *Pipeline) Handler(next http.Handler) http.Handler {
+	return p.RequestID(p.Recoverer(next))
+}
+
+// Catalog returns the pipeline's catalog.
+func (p *Pipeline) Catalog() *problem.Catalog { return p.catalog }

@@ -1,0 +1,116 @@
+package middleware
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// maxRequestIDLen bounds the inbound request IDs that are trusted.
+const maxRequestIDLen = 128
+
+// state is everything the pipeline keeps per request. It is the request's
+// context itself, so that the request ID, the pipeline and the response
+// writer's progress cost one allocation together instead of one per
+// context.WithValue.
+type state struct {
+	context.Context
+	id string
+	p  *Pipeline
+	w  *responseWriter // nil when the pipeline did not wrap the writer
+}
+
+type stateKey struct{}
+
+// Value returns the state for stateKey and defers to the parent otherwise.
+func (s *state) Value(key any) any {
+	if key == (stateKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+func stateFrom(ctx context.Context) *state {
+	s, _ := ctx.Value(stateKey{}).(*state)
+	return s
+}
+
+// RequestIDFromContext returns the request ID the pipeline assigned to the
+// request whose context is ctx.
+func RequestIDFromContext(ctx context.Context) (string, bool) {
+	if s := stateFrom(ctx); s != nil && s.id != "" {
+		return s.id, true
+	}
+	return "", false
+}
+
+// ContextWithRequestID returns a copy of ctx that carries request ID id, for
+// code that runs outside the pipeline, such as tests and background jobs.
+func ContextWithRequestID(ctx context.Context, id string) context.Context {
+	if s := stateFrom(ctx); s != nil {
+		c := *s
+		c.Context, c.id = ctx, id
+		return &c
+	}
+	return &state{Context: ctx, id: id}
+}
+
+// RequestID is the middleware that assigns each request its ID: the inbound
+// request ID header when it is safe (at most 128 bytes of
+// [A-Za-z0-9._:-]), otherwise a new time-ordered UUIDv7. It sets the ID on
+// the response header and in the request context (RequestIDFromContext),
+// and wraps the response writer so the pipeline knows whether a response
+// has started. Handler includes it.
+func (p *Pipeline) RequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get(p.idHeader)
+		if !ValidRequestID(id) {
+			id = newRequestID()
+		}
+		w.Header()[p.idHeader] = []string{id}
+		s := &state{Context: r.Context(), id: id, p: p}
+		if rw, ok := w.(*responseWriter); ok {
+			s.w = rw
+		} else {
+			s.w = &responseWriter{ResponseWriter: w}
+			w = s.w
+		}
+		next.ServeHTTP(w, r.WithContext(s))
+	})
+}
+
+// ValidRequestID reports whether an inbound request ID can be trusted and
+// echoed: 1 to 128 bytes, each a letter, a digit, or one of ". _ : -".
+func ValidRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '.', c == '_', c == ':', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// newRequestID returns a UUIDv7, time-ordered so that logs sort by it.
+func newRequestID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		// The random source failed (crypto/rand does not since Go 1.24).
+		// Fall back to time and a process-wide sequence, still unique and
+		// ordered, rather than fail the request.
+		return fmt.Sprintf("%016x-%08x", time.Now().UnixNano(), fallbackSeq.Add(1))
+	}
+	return id.String()
+}
+
+var fallbackSeq atomic.Uint64

@@ -1,0 +1,320 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/problemkit/problemkit/problem"
+)
+
+var defaultPipeline = sync.OnceValue(func() *Pipeline { return New(Options{}) })
+
+// respond runs the pipeline for err: map, localize, redact, render, log. It
+// reports false only when a response had already started, so nothing
+// consistent could be written.
+func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (complete bool) {
+	s := stateFrom(r.Context())
+	var rw *responseWriter
+	id := ""
+	if s != nil {
+		rw, id = s.w, s.id
+	}
+	if rw == nil {
+		rw, _ = w.(*responseWriter)
+	}
+	if id == "" {
+		id = w.Header().Get(p.idHeader)
+		if !ValidRequestID(id) {
+			id = newRequestID()
+		}
+	}
+
+	defer func() {
+		// The pipeline is the last code allowed to fail: a panic in a
+		// user's mapper, localizer or template still gets a minimal
+		// answer and a record.
+		if v := recover(); v != nil {
+			p.log.LogAttrs(r.Context(), slog.LevelError, "problemkit: panic while answering a failure",
+				slog.String("requestId", id), slog.Any("panic", v), slog.Any("error", err))
+			if rw == nil || !rw.started {
+				writeMinimal(w, r, id, p.idHeader)
+			}
+			complete = true
+		}
+	}()
+
+	if rw != nil && rw.hijacked {
+		p.logRecord(r, id, err, nil, 0, "failure after the connection was hijacked")
+		return true
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away: not a server error, and nobody to answer.
+		p.logRecord(r, id, err, problem.New(problem.ClientClosedRequest), problem.ClientClosedRequest.Status, "")
+		return true
+	}
+
+	var e *problem.Error
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		// A panic is a bug whatever its value: never a client error.
+		e = problem.New(problem.InternalError).Wrap(err)
+	} else {
+		e = p.mapper.Map(err)
+	}
+	if rw != nil && rw.started {
+		p.logRecord(r, id, err, e, rw.status, "failure after the response started; nothing more was written")
+		return false
+	}
+
+	doc, lang := p.build(r, e, err, id)
+	p.render(w, r, doc, e.Header(), lang, id)
+	p.logRecord(r, id, err, e, doc.Status, "")
+	return true
+}
+
+// build maps e into the wire document: localized, and redacted in
+// production.
+func (p *Pipeline) build(r *http.Request, e *problem.Error, err error, id string) (*problem.Problem, string) {
+	tr := problem.DefaultTranslator
+	if p.localizer != nil {
+		if t := p.localizer.Translator(r); t != nil {
+			tr = t
+		}
+	}
+	code := e.Code()
+	status := code.Status
+	doc := &problem.Problem{
+		Type:      p.catalog.TypeURI(code),
+		Status:    status,
+		Instance:  r.URL.EscapedPath(),
+		Code:      code.Code,
+		RequestID: id,
+		Timestamp: p.now().UTC(),
+	}
+
+	hide := p.production && (status >= 500 || problem.IsUnmapped(e))
+	switch {
+	case hide && problem.IsUnmapped(e):
+		doc.Title = tr.Translate(problem.InternalError.TitleMessage())
+		doc.Detail = tr.Translate(problem.InternalError.DetailMessage(nil))
+	case hide:
+		// A declared 5xx keeps its declared texts and the members the
+		// application set on purpose, never the call site's free text or
+		// field details.
+		doc.Title = tr.Translate(code.TitleMessage())
+		doc.Detail = tr.Translate(e.DefaultDetail())
+		doc.Extensions = cloneExt(e.Extensions(), 0)
+	default:
+		doc.Title = tr.Translate(e.Title())
+		if d := e.Detail(); !d.IsZero() {
+			doc.Detail = tr.Translate(d)
+		}
+		doc.Extensions = cloneExt(e.Extensions(), 1)
+		if fields := e.Fields(); len(fields) > 0 {
+			doc.Errors = make([]problem.FieldError, len(fields))
+			for i, f := range fields {
+				if !f.Message.IsZero() {
+					f.Detail = tr.Translate(f.Message)
+					if p.messageKeys && f.Message.ID != "" {
+						f.MessageKey = f.Message.ID
+					}
+				}
+				doc.Errors[i] = f
+			}
+		}
+	}
+	if !p.production {
+		if doc.Extensions == nil {
+			doc.Extensions = make(map[string]any, 1)
+		}
+		doc.Extensions["debug"] = debugInfo(err)
+	}
+	return doc, tr.Language()
+}
+
+func cloneExt(m map[string]any, extra int) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(m)+extra)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// debugInfo is the development-mode debug member: the error, its chain of
+// wrapped errors with their types, the panic stack, and what errors in the
+// chain add through a Debug() map[string]any method (such as an upstream's
+// answer).
+func debugInfo(err error) map[string]any {
+	d := map[string]any{"error": err.Error(), "chain": errorChain(err)}
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		d["panic"] = fmt.Sprint(pe.Value)
+		d["stack"] = strings.Split(strings.TrimSpace(string(pe.Stack)), "\n")
+	}
+	var dbg interface{ Debug() map[string]any }
+	if errors.As(err, &dbg) {
+		for k, v := range dbg.Debug() {
+			if _, taken := d[k]; !taken {
+				d[k] = v
+			}
+		}
+	}
+	return d
+}
+
+// errorChain lists err and every error it wraps, depth first, with types.
+func errorChain(err error) []map[string]string {
+	var out []map[string]string
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil || len(out) >= 32 {
+			return
+		}
+		out = append(out, map[string]string{"type": fmt.Sprintf("%T", e), "message": e.Error()})
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, c := range u.Unwrap() {
+				walk(c)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
+
+// staleHeaders are response headers a handler may have set for the response
+// it meant to send; they would be wrong on the problem.
+var staleHeaders = [...]string{"Content-Length", "Content-Encoding", "Content-Range", "Content-Disposition", "Etag", "Last-Modified"}
+
+// render writes doc with its headers. HEAD requests get the headers only.
+func (p *Pipeline) render(w http.ResponseWriter, r *http.Request, doc *problem.Problem, extra http.Header, lang, id string) {
+	xmlOut := prefersXML(r.Header.Get("Accept"))
+	body, ctype, err := encode(doc, xmlOut)
+	if err != nil {
+		// An extension member that cannot be encoded (a channel, a
+		// cyclic value): answer without the extensions rather than fail.
+		p.log.LogAttrs(r.Context(), slog.LevelError, "problemkit: cannot encode problem",
+			slog.String("requestId", id), slog.Any("error", err))
+		doc.Extensions = nil
+		body, ctype, _ = encode(doc, xmlOut)
+	}
+	h := w.Header()
+	for _, k := range staleHeaders {
+		delete(h, k)
+	}
+	for k, vs := range extra {
+		h[http.CanonicalHeaderKey(k)] = vs
+	}
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if lang != "" {
+		h.Set("Content-Language", lang)
+	}
+	addVary(h, "Accept")
+	addVary(h, "Accept-Language")
+	h.Set(p.idHeader, id)
+	w.WriteHeader(doc.Status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+func addVary(h http.Header, v string) {
+	for _, line := range h.Values("Vary") {
+		for _, tok := range strings.Split(line, ",") {
+			if t := strings.TrimSpace(tok); t == "*" || strings.EqualFold(t, v) {
+				return
+			}
+		}
+	}
+	h.Add("Vary", v)
+}
+
+// writeMinimal is the answer of last resort, when the pipeline itself
+// failed: fixed bytes, no allocation-heavy machinery that could fail again.
+func writeMinimal(w http.ResponseWriter, r *http.Request, id, idHeader string) {
+	body := `{"type":"about:blank","title":"Internal Server Error","status":500,"code":"INTERNAL_ERROR","requestId":"` + id + `"}`
+	h := w.Header()
+	for _, k := range staleHeaders {
+		delete(h, k)
+	}
+	h.Set("Content-Type", problem.MediaType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set(idHeader, id)
+	w.WriteHeader(http.StatusInternalServerError)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// logRecord writes the one record of a failure: 5xx at error level, 499 at
+// info, other 4xx at the configured client level. It records what the
+// server needs and nothing the client sent that could be secret: no
+// headers, no body, no field values.
+func (p *Pipeline) logRecord(r *http.Request, id string, err error, e *problem.Error, status int, note string) {
+	level := p.clientLevel
+	switch {
+	case status >= 500 || status == 0:
+		level = slog.LevelError
+	case status == problem.ClientClosedRequest.Status:
+		level = slog.LevelInfo
+	}
+	ctx := r.Context()
+	if !p.log.Enabled(ctx, level) {
+		return
+	}
+	route := ""
+	if rctx := chi.RouteContext(ctx); rctx != nil {
+		route = rctx.RoutePattern()
+	}
+	attrs := make([]slog.Attr, 0, 12)
+	attrs = append(attrs,
+		slog.String("requestId", id),
+		slog.String("method", r.Method),
+		slog.String("route", route),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", status),
+	)
+	if e != nil {
+		attrs = append(attrs, slog.String("code", e.Code().Code))
+		if fields := e.Fields(); len(fields) > 0 {
+			names := make([]string, len(fields))
+			for i, f := range fields {
+				names[i] = f.Field + ":" + f.Rule
+			}
+			attrs = append(attrs, slog.Any("fields", names))
+		}
+	}
+	attrs = append(attrs, slog.String("error", err.Error()))
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		attrs = append(attrs, slog.String("panic", fmt.Sprint(pe.Value)), slog.String("stack", string(pe.Stack)))
+	}
+	if note != "" {
+		attrs = append(attrs, slog.String("note", note))
+	}
+	msg := "request failed"
+	switch {
+	case pe != nil:
+		msg = "panic recovered"
+	case status == problem.ClientClosedRequest.Status:
+		msg = "client closed request"
+	}
+	p.log.LogAttrs(ctx, level, msg, attrs...)
+}
