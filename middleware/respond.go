@@ -30,7 +30,12 @@ func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (c
 		rw, _ = w.(*responseWriter)
 	}
 	if id == "" {
+		// Outside RequestID (a router that skipped its middlewares, or a
+		// direct call): reuse an ID already set or a safe inbound one.
 		id = w.Header().Get(p.idHeader)
+		if !ValidRequestID(id) {
+			id = r.Header.Get(p.idHeader)
+		}
 		if !ValidRequestID(id) {
 			id = newRequestID()
 		}
@@ -268,11 +273,17 @@ func writeMinimal(w http.ResponseWriter, r *http.Request, id, idHeader string) {
 // server needs and nothing the client sent that could be secret: no
 // headers, no body, no field values.
 func (p *Pipeline) logRecord(r *http.Request, id string, err error, e *problem.Error, status int, note string) {
+	// The level follows the failure, not what reached the client: a 500
+	// after a 200 was already sent is still a server error.
+	severity := status
+	if e != nil {
+		severity = e.Status()
+	}
 	level := p.clientLevel
 	switch {
-	case status >= 500 || status == 0:
+	case severity >= 500 || severity == 0:
 		level = slog.LevelError
-	case status == problem.ClientClosedRequest.Status:
+	case severity == problem.ClientClosedRequest.Status:
 		level = slog.LevelInfo
 	}
 	ctx := r.Context()

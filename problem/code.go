@@ -220,6 +220,9 @@ var (
 		Description: "The request is well-formed, but one or more values break the endpoint's rules.",
 		When:        "A required field is missing, a value is too short or too long, an email address is malformed, and so on. Every failing field is listed at once.",
 		Action:      "Fix each field listed in errors; each entry names the field, its JSON pointer, the rule and its parameter.",
+		Members: []Member{
+			{Name: "count", Type: "integer", Description: "The number of entries in errors.", Example: 2},
+		},
 	}
 	// InvalidParameter is a query, path or header parameter that is
 	// missing or invalid; errors[] names it and where it lives.

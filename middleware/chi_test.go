@@ -1,0 +1,5 @@
+package middleware_test
+
+import "github.com/go-chi/chi/v5"
+
+type chiRouter = chi.Router
