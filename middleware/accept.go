@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"strconv"
 	"strings"
@@ -56,6 +55,7 @@ func encode(doc *problem.Problem, asXML bool) ([]byte, string, error) {
 		}
 		return b.Bytes(), problem.MediaTypeXML, nil
 	}
-	b, err := json.Marshal(doc)
+	// MarshalJSON directly: json.Marshal would re-scan its output.
+	b, err := doc.MarshalJSON()
 	return b, problem.MediaType, err
 }

@@ -203,6 +203,15 @@ func errorChain(err error) []map[string]string {
 // it meant to send; they would be wrong on the problem.
 var staleHeaders = [...]string{"Content-Length", "Content-Encoding", "Content-Range", "Content-Disposition", "Etag", "Last-Modified"}
 
+// Constant header values, shared by every response to save an allocation
+// each. Their capacity equals their length, so an Add by a later writer
+// copies instead of writing into the shared array.
+var (
+	hdrProblemJSON = []string{problem.MediaType}
+	hdrNoStore     = []string{"no-store"}
+	hdrNosniff     = []string{"nosniff"}
+)
+
 // render writes doc with its headers. HEAD requests get the headers only.
 func (p *Pipeline) render(w http.ResponseWriter, r *http.Request, doc *problem.Problem, extra http.Header, lang, id string) {
 	xmlOut := prefersXML(r.Header.Get("Accept"))
@@ -222,12 +231,16 @@ func (p *Pipeline) render(w http.ResponseWriter, r *http.Request, doc *problem.P
 	for k, vs := range extra {
 		h[http.CanonicalHeaderKey(k)] = vs
 	}
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	if ctype == problem.MediaType {
+		h["Content-Type"] = hdrProblemJSON
+	} else {
+		h["Content-Type"] = []string{ctype}
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["Cache-Control"] = hdrNoStore
+	h["X-Content-Type-Options"] = hdrNosniff
 	if lang != "" {
-		h.Set("Content-Language", lang)
+		h["Content-Language"] = []string{lang}
 	}
 	addVary(h, "Accept")
 	addVary(h, "Accept-Language")
