@@ -1,0 +1,26 @@
+package problemtest_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemtest"
+)
+
+func ExampleCheckBody() {
+	pl := middleware.New(middleware.Options{Production: true})
+	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("db password=hunter2")
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+
+	p, err := problemtest.CheckBody(rec.Code, rec.Header(), rec.Body.Bytes())
+	fmt.Println(p.Status, p.Code, err)
+	fmt.Println(problemtest.Leaks(rec.Body.Bytes(), "hunter2"))
+	// Output:
+	// 500 INTERNAL_ERROR <nil>
+	// []
+}
