@@ -1,0 +1,118 @@
+package problemdocs
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+// Entry is one code as the documents show it, localized.
+type Entry struct {
+	Code        string           `json:"code"`
+	Status      int              `json:"status"`
+	Type        string           `json:"type"`
+	Title       string           `json:"title"`
+	Description string           `json:"description"`
+	When        string           `json:"when"`
+	Action      string           `json:"action"`
+	Retryable   bool             `json:"retryable"`
+	Members     []problem.Member `json:"members,omitempty"`
+	Headers     []string         `json:"headers,omitempty"`
+	Example     *problem.Problem `json:"example"`
+}
+
+// exampleTime is the timestamp of example bodies, fixed so that generated
+// files only change when the catalog does.
+var exampleTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// entries returns the catalog's codes, localized by tr, ordered by status
+// and then code. The client-closed pseudo-status, which is never sent, is
+// left out.
+func entries(cat *problem.Catalog, tr problem.Translator) []Entry {
+	codes := cat.Codes()
+	slices.SortStableFunc(codes, func(a, b *problem.Code) int {
+		return cmp.Or(cmp.Compare(a.Status, b.Status), cmp.Compare(a.Code, b.Code))
+	})
+	out := make([]Entry, 0, len(codes))
+	for _, c := range codes {
+		if c == problem.ClientClosedRequest {
+			continue
+		}
+		out = append(out, entry(cat, c, tr))
+	}
+	return out
+}
+
+func entry(cat *problem.Catalog, c *problem.Code, tr problem.Translator) Entry {
+	desc, when, action := c.DocMessages()
+	ext := make(map[string]any, len(c.Members))
+	for _, m := range c.Members {
+		ext[m.Name] = m.Example
+	}
+	example := &problem.Problem{
+		Type:      cat.TypeURI(c),
+		Title:     tr.Translate(c.TitleMessage()),
+		Status:    c.Status,
+		Instance:  "/example",
+		Code:      c.Code,
+		RequestID: "0193b0c4-6f1e-7c2a-9d4e-2b1f0a9c8e77",
+		Timestamp: exampleTime,
+	}
+	if c.Detail != "" {
+		example.Detail = tr.Translate(c.DetailMessage(ext))
+	}
+	if len(ext) > 0 {
+		example.Extensions = ext
+	}
+	if c == problem.ValidationFailed || c == problem.InvalidFieldType || c == problem.UnknownField || c == problem.InvalidParameter {
+		example.Errors = exampleFields(c)
+	}
+	members := c.Members
+	if len(example.Errors) > 0 {
+		members = append(slices.Clone(members), problem.Member{Name: "errors", Type: "array", Description: "One entry per invalid field or parameter: pointer, field, in, rule, param, detail."})
+	}
+	return Entry{
+		Code: c.Code, Status: c.Status, Type: cat.TypeURI(c),
+		Title:       example.Title,
+		Description: tr.Translate(desc),
+		When:        tr.Translate(when),
+		Action:      tr.Translate(action),
+		Retryable:   c.Retryable,
+		Members:     members,
+		Headers:     c.Headers,
+		Example:     example,
+	}
+}
+
+func exampleFields(c *problem.Code) []problem.FieldError {
+	switch c {
+	case problem.InvalidParameter:
+		return []problem.FieldError{{Field: "id", In: "path", Rule: "numeric", Detail: "id must be a number"}}
+	case problem.InvalidFieldType:
+		return []problem.FieldError{{Pointer: "#/age", Field: "age", Rule: "type", Param: "number", Detail: "age must be a number"}}
+	case problem.UnknownField:
+		return []problem.FieldError{{Pointer: "#/nickname", Field: "nickname", Rule: "unknown", Detail: "nickname is not a known field"}}
+	}
+	return []problem.FieldError{
+		{Pointer: "#/email", Field: "email", Rule: "email", Detail: "email must be a valid email address"},
+		{Pointer: "#/address/zip", Field: "address.zip", Rule: "len", Param: "5", Detail: "address.zip must be exactly 5 characters long"},
+	}
+}
+
+// anchor is the Markdown heading anchor of a code, as GitHub makes it.
+func anchor(code string) string {
+	b := []byte(code)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func statusText(status int) string {
+	return strconv.Itoa(status) + " " + problem.StatusTitle(status)
+}

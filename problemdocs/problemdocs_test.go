@@ -1,0 +1,188 @@
+package problemdocs_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemdocs"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var insufficientFunds = &problem.Code{
+	Code: "INSUFFICIENT_FUNDS", Status: http.StatusUnprocessableEntity,
+	Title:       "Insufficient funds",
+	Detail:      "The balance of {{.availableBalance}} {{.currency}} does not cover {{.requiredAmount}} {{.currency}}.",
+	Description: "The source account cannot cover the transfer.",
+	When:        "POST /transfers with an amount above the balance.",
+	Action:      "Transfer a smaller amount, or top the account up first.",
+	Members: []problem.Member{
+		{Name: "availableBalance", Type: "integer", Description: "The balance of the source account.", Example: 5000},
+		{Name: "requiredAmount", Type: "integer", Description: "The amount asked for.", Example: 7000},
+		{Name: "currency", Type: "string", Description: "ISO 4217 currency code.", Example: "KRW"},
+	},
+}
+
+func testCatalog() *problem.Catalog {
+	return problem.NewCatalog("https://api.example.com/problems/").MustRegister(insufficientFunds)
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, firstDiff(got, want))
+	}
+}
+
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(g) && i < len(w); i++ {
+		if g[i] != w[i] {
+			return "line " + itoa(i+1) + ":\n got: " + g[i] + "\nwant: " + w[i]
+		}
+	}
+	return "lengths differ"
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestMarkdownGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := problemdocs.Markdown(&b, testCatalog(), problem.DefaultTranslator); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, problemdocs.GeneratedLine+"\n") {
+		t.Errorf("first line is not the generated marker")
+	}
+	for _, c := range testCatalog().Codes() {
+		if c == problem.ClientClosedRequest {
+			continue
+		}
+		if !strings.Contains(out, "\n## "+c.Code+"\n") || !strings.Contains(out, "(#"+strings.ToLower(c.Code)+")") {
+			t.Errorf("%s has no section or no table-of-contents link", c.Code)
+		}
+	}
+	for _, want := range []string{
+		"| `availableBalance` | integer | The balance of the source account. |",
+		`"detail": "The balance of 5000 KRW does not cover 7000 KRW."`,
+		"`https://api.example.com/problems/insufficient-funds`",
+		"**Response headers.** `Retry-After`, `RateLimit-Limit`",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Markdown lacks %q", want)
+		}
+	}
+	golden(t, "errors.md", b.Bytes())
+}
+
+func TestOpenAPIGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := problemdocs.OpenAPI(&b, testCatalog(), problem.DefaultTranslator, problemdocs.OpenAPIOptions{Title: "Example API errors"}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		problemdocs.GeneratedComment + "\n",
+		"openapi: \"3.1.0\"\n",
+		"    INSUFFICIENT_FUNDS:\n",
+		"\"$ref\": \"#/components/schemas/Problem\"",
+		"    FieldError:\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("OpenAPI lacks %q", want)
+		}
+	}
+	golden(t, "openapi.yaml", b.Bytes())
+}
+
+func TestWriteFiles(t *testing.T) {
+	dir := t.TempDir()
+	fr := fixedTranslator{lang: "fr", text: map[string]string{"docs.heading": "Catalogue des erreurs"}}
+	if err := problemdocs.WriteFiles(dir, testCatalog(), problemdocs.OpenAPIOptions{}, problem.DefaultTranslator, fr); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ file, want string }{
+		{"errors.md", "# Error catalog"},
+		{"errors.fr.md", "# Catalogue des erreurs"},
+		{"openapi.yaml", "openapi: \"3.1.0\""},
+	}
+	for _, tt := range tests {
+		b, err := os.ReadFile(filepath.Join(dir, tt.file))
+		if err != nil || !strings.Contains(string(b), tt.want) {
+			t.Errorf("%s: %v, want it to contain %q", tt.file, err, tt.want)
+		}
+	}
+}
+
+// fixedTranslator translates from a map, falling back to the defaults.
+type fixedTranslator struct {
+	lang string
+	text map[string]string
+}
+
+func (f fixedTranslator) Language() string { return f.lang }
+func (f fixedTranslator) Translate(m problem.Message) string {
+	if s, ok := f.text[m.ID]; ok {
+		return s
+	}
+	return problem.DefaultTranslator.Translate(m)
+}
+
+func TestHandler(t *testing.T) {
+	pl := middleware.New(middleware.Options{Catalog: testCatalog()})
+	r := chi.NewRouter()
+	r.Use(pl.Handler)
+	r.NotFound(pl.NotFound)
+	r.Mount("/problems", problemdocs.Handler(testCatalog(), nil))
+
+	tests := []struct {
+		name, path, accept      string
+		status                  int
+		ctype, contains, absent string
+	}{
+		{"HTML page", "/problems/insufficient-funds", "text/html", 200, "text/html; charset=utf-8", "<h1><code>INSUFFICIENT_FUNDS</code></h1>", "{{"},
+		{"JSON by Accept", "/problems/insufficient-funds", "application/json", 200, "application/json", `"code": "INSUFFICIENT_FUNDS"`, "<html"},
+		{"JSON by suffix", "/problems/validation-error.json", "", 200, "application/json", `"status": 422`, "<html"},
+		{"index", "/problems/", "", 200, "text/html; charset=utf-8", `href="https://api.example.com/problems/insufficient-funds"`, "{{"},
+		{"unknown code", "/problems/no-such-thing", "", 404, problem.MediaType, `"code":"ROUTE_NOT_FOUND"`, "<html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+			if tt.accept != "" {
+				req.Header.Set("Accept", tt.accept)
+			}
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, req)
+			if rec.Code != tt.status || rec.Header().Get("Content-Type") != tt.ctype {
+				t.Fatalf("got %d %q, want %d %q", rec.Code, rec.Header().Get("Content-Type"), tt.status, tt.ctype)
+			}
+			body := rec.Body.String()
+			if !strings.Contains(body, tt.contains) || strings.Contains(body, tt.absent) {
+				t.Errorf("body lacks %q or has %q:\n%s", tt.contains, tt.absent, body)
+			}
+		})
+	}
+}
