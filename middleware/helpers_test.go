@@ -174,3 +174,13 @@ func (l *logs) eventually(t *testing.T) map[string]any {
 	}
 	return l.one(t)
 }
+
+// serveRecorded decodes a recorded problem body into a generic map.
+func serveRecorded(t *testing.T, rec *httptest.ResponseRecorder) (int, map[string]any) {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		t.Fatalf("body is not JSON: %v: %s", err, rec.Body)
+	}
+	return rec.Code, m
+}
