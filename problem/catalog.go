@@ -3,7 +3,6 @@ package problem
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 )
@@ -17,7 +16,8 @@ var ErrDuplicateCode = errors.New("problem: duplicate code")
 const DefaultTypeBase = "/problems/"
 
 // Catalog is the set of codes an application answers with, and the base
-// its type URIs are built from. It always holds the built-in codes.
+// its type URIs are built from. One made by NewCatalog holds the built-in
+// codes; the zero Catalog holds none and uses DefaultTypeBase.
 //
 // Register codes at start-up; a Catalog is safe for concurrent use.
 type Catalog struct {
@@ -51,6 +51,9 @@ func (c *Catalog) Base() string { return c.base }
 func (c *Catalog) Register(codes ...*Code) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.codes == nil { // a zero Catalog: usable, with no built-in codes
+		c.codes = make(map[string]*Code)
+	}
 	seen := make(map[string]bool, len(codes))
 	for _, code := range codes {
 		if err := code.validate(); err != nil {
@@ -95,10 +98,11 @@ func (c *Catalog) Codes() []*Code {
 
 // TypeURI returns the type URI of code: BlankType or an absolute URI as
 // declared, otherwise the declared relative reference (or the code's slug)
-// appended to the catalog's base. A nil catalog uses DefaultTypeBase.
+// appended to the catalog's base. A nil or zero catalog uses
+// DefaultTypeBase.
 func (c *Catalog) TypeURI(code *Code) string {
 	base := DefaultTypeBase
-	if c != nil {
+	if c != nil && c.base != "" {
 		base = c.base
 	}
 	return resolveType(base, code)
@@ -113,7 +117,7 @@ func resolveType(base string, code *Code) string {
 		return t
 	}
 	if t != "" {
-		if u, err := url.Parse(t); err == nil && u.IsAbs() {
+		if hasScheme(t) {
 			return t
 		}
 	} else {
@@ -123,4 +127,21 @@ func resolveType(base string, code *Code) string {
 		return base + strings.TrimPrefix(t, "/")
 	}
 	return base + "/" + strings.TrimPrefix(t, "/")
+}
+
+// hasScheme reports whether ref starts with a URI scheme (RFC 3986 §3.1:
+// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"), making it absolute.
+func hasScheme(ref string) bool {
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -130,8 +130,10 @@ func (e *Error) Title() Message {
 func (e *Error) Detail() Message {
 	if !e.detail.IsZero() {
 		m := e.detail
-		if len(e.ext) > 0 && !m.literal {
-			data := maps.Clone(e.ext)
+		if !m.literal && (len(e.ext) > 0 || m.Data != nil) {
+			// A fresh map, also without extensions: the caller may modify it.
+			data := make(map[string]any, len(e.ext)+len(m.Data))
+			maps.Copy(data, e.ext)
 			maps.Copy(data, m.Data)
 			m.Data = data
 		}

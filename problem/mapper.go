@@ -3,7 +3,9 @@ package problem
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -64,9 +66,13 @@ func (m *Mapper) Map(err error) *Error {
 	if errors.As(err, &p) {
 		if e := p.ProblemError(); e != nil {
 			if e.cause == nil && e != err {
-				// Keep the whole chain for the log.
+				// Keep the whole chain for the log, in a copy that shares no
+				// map or slice with e, so the result can be extended.
 				c := *e
 				c.cause = err
+				c.ext = maps.Clone(e.ext)
+				c.header = e.header.Clone()
+				c.fields = slices.Clip(e.fields)
 				return &c
 			}
 			return e
@@ -149,8 +155,10 @@ func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
 	}
 	if c, ok := m.lookup(doc.Code); ok && c.Status == status {
 		e := New(c).Wrap(err)
-		e.ext = doc.Extensions
-		e.fields = doc.Errors
+		for k, v := range doc.Extensions {
+			e.With(k, v) // copies, and drops reserved names
+		}
+		e.fields = slices.Clip(doc.Errors)
 		return e
 	}
 	name := doc.Code
@@ -173,7 +181,7 @@ func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
 	for k, v := range doc.Extensions {
 		e.With(k, v)
 	}
-	e.fields = doc.Errors
+	e.fields = slices.Clip(doc.Errors)
 	return e
 }
 

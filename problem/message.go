@@ -2,6 +2,7 @@ package problem
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,17 +72,19 @@ func (defaultTranslator) Translate(m Message) string {
 	return Execute(src, ResolveData(m.Data, DefaultTranslator))
 }
 
-// isOne reports whether a plural count is exactly one.
+// isOne reports whether a plural count is exactly one. The count may be of
+// any integer or floating-point type, or a string such as "1".
 func isOne(count any) bool {
-	switch c := count.(type) {
-	case int:
-		return c == 1
-	case int64:
-		return c == 1
-	case float64:
-		return c == 1
-	case string:
-		return c == "1"
+	v := reflect.ValueOf(count)
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 1
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 1
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 1
+	case reflect.String:
+		return v.String() == "1"
 	}
 	return false
 }

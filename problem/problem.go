@@ -1,12 +1,12 @@
 package problem
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -102,91 +102,103 @@ func StatusTitle(code int) string {
 
 // MarshalJSON writes the problem as one flat JSON object: the standard
 // members first, then problemkit's members, then the extensions sorted by
-// name. Empty members are omitted, except status.
+// name. Empty members are omitted, except a non-zero status. HTML
+// characters are not escaped.
 func (p *Problem) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(256)
-	buf.WriteByte('{')
-	first := true
-	member := func(name string, v any) error {
-		b, err := marshalValue(v)
-		if err != nil {
-			return fmt.Errorf("member %q: %w", name, err)
-		}
-		if !first {
-			buf.WriteByte(',')
-		}
-		first = false
-		buf.WriteByte('"')
-		buf.WriteString(name)
-		buf.WriteString(`":`)
-		buf.Write(b)
-		return nil
-	}
-	str := func(name, v string) error {
-		if v == "" {
-			return nil
-		}
-		return member(name, v)
-	}
-	if err := str("type", p.Type); err != nil {
-		return nil, err
-	}
-	if err := str("title", p.Title); err != nil {
-		return nil, err
-	}
+	w := &jsonWriter{first: true}
+	w.buf.Grow(384)
+	w.buf.WriteByte('{')
+	w.str("type", p.Type)
+	w.str("title", p.Title)
 	if p.Status != 0 {
-		if err := member("status", p.Status); err != nil {
-			return nil, err
-		}
+		w.key("status")
+		w.buf.WriteString(strconv.Itoa(p.Status))
 	}
-	for _, m := range []struct{ k, v string }{{"detail", p.Detail}, {"instance", p.Instance}, {"code", p.Code}, {"requestId", p.RequestID}} {
-		if err := str(m.k, m.v); err != nil {
-			return nil, err
-		}
-	}
+	w.str("detail", p.Detail)
+	w.str("instance", p.Instance)
+	w.str("code", p.Code)
+	w.str("requestId", p.RequestID)
 	if !p.Timestamp.IsZero() {
-		if err := member("timestamp", p.Timestamp.UTC().Format(time.RFC3339)); err != nil {
-			return nil, err
-		}
+		w.key("timestamp")
+		w.buf.WriteByte('"')
+		w.buf.Write(p.Timestamp.UTC().AppendFormat(w.buf.AvailableBuffer(), time.RFC3339))
+		w.buf.WriteByte('"')
 	}
 	if len(p.Errors) > 0 {
-		if err := member("errors", p.Errors); err != nil {
-			return nil, err
+		w.key("errors")
+		w.buf.WriteByte('[')
+		for i := range p.Errors {
+			if i > 0 {
+				w.buf.WriteByte(',')
+			}
+			if err := p.Errors[i].writeJSON(w); err != nil {
+				return nil, fmt.Errorf("errors[%d]: %w", i, err)
+			}
 		}
+		w.buf.WriteByte(']')
 	}
-	for _, k := range slices.Sorted(maps.Keys(p.Extensions)) {
-		if reserved[k] {
-			continue
-		}
-		// Member names are arbitrary strings: quote them through encoding/json.
-		name, _ := json.Marshal(k)
-		b, err := marshalValue(p.Extensions[k])
-		if err != nil {
-			return nil, fmt.Errorf("extension %s: %w", name, err)
-		}
-		if !first {
-			buf.WriteByte(',')
-		}
-		first = false
-		buf.Write(name)
-		buf.WriteByte(':')
-		buf.Write(b)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
-}
-
-// marshalValue encodes v without HTML escaping, so that "<" and "&" in
-// messages read as they are.
-func marshalValue(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := w.extensions(p.Extensions); err != nil {
 		return nil, err
 	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	w.buf.WriteByte('}')
+	return w.buf.Bytes(), nil
+}
+
+// extensions writes the extension members sorted by name, skipping reserved
+// names.
+func (w *jsonWriter) extensions(ext map[string]any) error {
+	switch len(ext) {
+	case 0:
+		return nil
+	case 1:
+		for k, v := range ext {
+			return w.extension(k, v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(ext)) {
+		if err := w.extension(k, ext[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *jsonWriter) extension(k string, v any) error {
+	if reserved[k] {
+		return nil
+	}
+	mark, first := w.buf.Len(), w.first
+	w.key(k)
+	if err := w.value(v); err != nil {
+		w.buf.Truncate(mark)
+		w.first = first
+		return fmt.Errorf("extension %q: %w", k, err)
+	}
+	return nil
+}
+
+// writeJSON writes the field error as a JSON object, members in the order
+// of the struct, empty ones omitted.
+func (f *FieldError) writeJSON(w *jsonWriter) error {
+	w.buf.WriteByte('{')
+	outer := w.first
+	w.first = true
+	w.str("pointer", f.Pointer)
+	w.str("field", f.Field)
+	w.str("in", f.In)
+	w.str("rule", f.Rule)
+	w.str("param", f.Param)
+	w.str("detail", f.Detail)
+	w.str("messageKey", f.MessageKey)
+	if f.Value != nil {
+		w.key("value")
+		if err := w.value(f.Value); err != nil {
+			return fmt.Errorf("value: %w", err)
+		}
+	}
+	w.first = outer
+	w.buf.WriteByte('}')
+	return nil
 }
 
 // UnmarshalJSON reads a problem document. Members of the wrong JSON type are
@@ -247,6 +259,12 @@ func (p *Problem) setMember(k string, v json.RawMessage) bool {
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
+			return false
+		}
+		// Timestamps are kept in UTC, and only those MarshalJSON can write
+		// back as RFC 3339, whose years have four digits.
+		t = t.UTC()
+		if y := t.Year(); y < 0 || y > 9999 {
 			return false
 		}
 		p.Timestamp = t

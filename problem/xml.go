@@ -1,9 +1,13 @@
 package problem
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -92,10 +96,42 @@ func encodeXMLValue(e *xml.Encoder, name string, v any, depth int) error {
 	if !rv.IsValid() {
 		return e.EncodeElement("", start)
 	}
+	if t, ok := rv.Interface().(time.Time); ok {
+		return e.EncodeElement(t.UTC().Format(time.RFC3339Nano), start)
+	}
+	if jm, ok := jsonMarshaler(rv); ok {
+		// Values with their own JSON form (json.RawMessage, …): write that
+		// form, as the JSON document carries it.
+		b, err := jm.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		var x any
+		if err := d.Decode(&x); err != nil {
+			return err
+		}
+		return encodeXMLValue(e, name, x, depth+1)
+	}
 	switch rv.Kind() {
+	case reflect.Float32, reflect.Float64:
+		// The number as JSON writes it: 1000000, not 1e+06.
+		f := rv.Float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return e.EncodeElement(fmt.Sprint(f), start)
+		}
+		var b []byte
+		if rv.Kind() == reflect.Float32 {
+			b, _ = json.Marshal(float32(f))
+		} else {
+			b, _ = json.Marshal(f)
+		}
+		return e.EncodeElement(string(b), start)
 	case reflect.Slice, reflect.Array:
-		if rv.Type().Elem().Kind() == reflect.Uint8 { // []byte: as text
-			return e.EncodeElement(fmt.Sprint(v), start)
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+			// []byte: base64 text, as in the JSON document.
+			return e.EncodeElement(base64.StdEncoding.EncodeToString(rv.Bytes()), start)
 		}
 		if err := e.EncodeToken(start); err != nil {
 			return err
@@ -128,9 +164,6 @@ func encodeXMLValue(e *xml.Encoder, name string, v any, depth int) error {
 		}
 		return e.EncodeToken(start.End())
 	case reflect.Struct:
-		if t, ok := rv.Interface().(time.Time); ok {
-			return e.EncodeElement(t.UTC().Format(time.RFC3339Nano), start)
-		}
 		return e.EncodeElement(rv.Interface(), start)
 	default:
 		return e.EncodeElement(fmt.Sprint(rv.Interface()), start)
@@ -156,4 +189,17 @@ func validXMLName(s string) bool {
 		}
 	}
 	return true
+}
+
+// jsonMarshaler returns rv as a json.Marshaler, also when only its pointer
+// is one.
+func jsonMarshaler(rv reflect.Value) (json.Marshaler, bool) {
+	if m, ok := rv.Interface().(json.Marshaler); ok {
+		return m, true
+	}
+	if rv.CanAddr() {
+		m, ok := rv.Addr().Interface().(json.Marshaler)
+		return m, ok
+	}
+	return nil, false
 }

@@ -1,0 +1,56 @@
+package problem_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+func ExampleDecodeResponse() {
+	resp := &http.Response{
+		StatusCode: http.StatusForbidden,
+		Header: http.Header{
+			"Content-Type": {"application/problem+json"},
+			"Request-Id":   {"req_42"},
+		},
+		Body: io.NopCloser(strings.NewReader(
+			`{"type":"https://example.com/probs/out-of-credit","title":"You do not have enough credit.","status":403,"balance":30}`)),
+	}
+	e := problem.DecodeResponse(resp) // reads and closes the body
+	fmt.Println(e.Status, e.RequestID)
+	fmt.Println(e.Problem.Title, e.Problem.Extensions["balance"])
+	fmt.Println(e)
+	// Output:
+	// 403 req_42
+	// You do not have enough credit. 30
+	// upstream responded 403: You do not have enough credit.
+}
+
+func ExampleDecodeOptions_DecodeResponse() {
+	resp := &http.Response{
+		StatusCode: http.StatusBadGateway,
+		Header:     http.Header{"Content-Type": {"text/html"}},
+		Body:       io.NopCloser(strings.NewReader("<html>\n  <title>502 Bad Gateway</title>\n</html>")),
+	}
+	e := problem.DecodeOptions{MaxExcerptBytes: 32}.DecodeResponse(resp)
+	fmt.Println(e.Problem.Status, e.Problem.Title)
+	fmt.Printf("%q\n", e.Excerpt)
+	// Output:
+	// 502 Bad Gateway
+	// "<html> <title>502 Bad Gateway…"
+}
+
+func ExampleParseRetryAfter() {
+	now := time.Date(2026, 11, 22, 1, 2, 3, 0, time.UTC)
+	d, ok := problem.ParseRetryAfter("120", now)
+	fmt.Println(d, ok)
+	d, ok = problem.ParseRetryAfter("Sun, 22 Nov 2026 01:04:03 GMT", now)
+	fmt.Println(d, ok)
+	// Output:
+	// 2m0s true
+	// 2m0s true
+}

@@ -1,0 +1,344 @@
+package problem_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"testing"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+// Domain errors that never import problemkit.
+type (
+	// codeErr names a code: ErrorCode only.
+	codeErr struct{ code string }
+	// statusErr tells a status: StatusCode only.
+	statusErr struct{ status int }
+	// codeStatusErr tells both.
+	codeStatusErr struct {
+		code   string
+		status int
+	}
+	// foreignErr carries a problem document of another API.
+	foreignErr struct{ doc *problem.Problem }
+	// providerErr describes itself as a problem without being an *Error.
+	providerErr struct{ e *problem.Error }
+	// everythingErr has every method the mapper looks for except
+	// ProblemError, is errEverything and wraps context.DeadlineExceeded.
+	everythingErr struct{ doc *problem.Problem }
+)
+
+func (e codeErr) Error() string                { return "failed with " + e.code }
+func (e codeErr) ErrorCode() string            { return e.code }
+func (e statusErr) Error() string              { return fmt.Sprintf("failed with %d", e.status) }
+func (e statusErr) StatusCode() int            { return e.status }
+func (e codeStatusErr) Error() string          { return "failed with " + e.code }
+func (e codeStatusErr) ErrorCode() string      { return e.code }
+func (e codeStatusErr) StatusCode() int        { return e.status }
+func (e foreignErr) Error() string             { return "foreign problem" }
+func (e foreignErr) Problem() *problem.Problem { return e.doc }
+func (e providerErr) Error() string            { return "provider" }
+func (e providerErr) ProblemError() *problem.Error {
+	return e.e
+}
+
+func (e everythingErr) Error() string             { return "everything" }
+func (e everythingErr) Problem() *problem.Problem { return e.doc }
+func (e everythingErr) ErrorCode() string         { return "RATE_LIMITED" }
+func (e everythingErr) StatusCode() int           { return 429 }
+func (e everythingErr) Unwrap() error             { return context.DeadlineExceeded }
+func (e everythingErr) Is(target error) bool      { return target == errEverything }
+
+var errEverything = errors.New("everything sentinel")
+
+var (
+	_ interface{ ErrorCode() string }         = codeErr{}
+	_ interface{ StatusCode() int }           = statusErr{}
+	_ interface{ Problem() *problem.Problem } = foreignErr{}
+	_ problem.Provider                        = providerErr{}
+)
+
+// mapped is what a test checks of a mapped error.
+type mapped struct {
+	code     string
+	status   int
+	typ      string
+	title    string // DefaultTranslator text of Title()
+	detail   string // DefaultTranslator text of Detail()
+	unmapped bool
+	cause    error // Unwrap()
+}
+
+func summarize(e *problem.Error) mapped {
+	return mapped{
+		code: e.Code().Code, status: e.Status(), typ: e.Code().Type,
+		title:    problem.DefaultTranslator.Translate(e.Title()),
+		detail:   problem.DefaultTranslator.Translate(e.Detail()),
+		unmapped: problem.IsUnmapped(e), cause: e.Unwrap(),
+	}
+}
+
+func builtin(c *problem.Code, detail string, cause error) mapped {
+	return mapped{code: c.Code, status: c.Status, typ: c.Type, title: c.Title, detail: detail, cause: cause}
+}
+
+func TestMap(t *testing.T) {
+	catalog := problem.NewCatalog("https://api.example.com/problems/").MustRegister(userNotFound, insufficientFunds)
+	mapper := problem.NewMapper(catalog).
+		Register(sql.ErrNoRows, userNotFound).
+		RegisterFunc(func(err error) *problem.Error {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return problem.MalformedJSON.New().With("line", 1).With("column", 2).Wrap(err)
+			}
+			return nil
+		}).
+		RegisterFunc(func(err error) *problem.Error {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return problem.EmptyBody.New().Wrap(err)
+			}
+			return nil
+		}).
+		Register(errEverything, problem.ServiceUnavailable)
+
+	typed := userNotFound.New().With("userId", 7)
+	typedWithCause := userNotFound.New().With("userId", 8).Wrap(io.ErrClosedPipe)
+	wrappedTyped := fmt.Errorf("load user: %w", typed)
+	joinedTyped := errors.Join(errors.New("other"), typed)
+	noRows := fmt.Errorf("repo: %w", fmt.Errorf("query: %w", sql.ErrNoRows))
+	unexpectedEOF := fmt.Errorf("decode: %w", io.ErrUnexpectedEOF)
+	eof := fmt.Errorf("decode: %w", io.EOF)
+	providerFirst := fmt.Errorf("h: %w", errors.Join(sql.ErrNoRows, problem.RouteNotFound.New()))
+	ruleBeforeProblem := everythingErr{doc: &problem.Problem{Status: 409, Title: "Conflict"}}
+	knownCode := fmt.Errorf("svc: %w", codeErr{code: "USER_NOT_FOUND"})
+	knownBuiltinCode := codeErr{code: "RATE_LIMITED"}
+	unknownCode := codeErr{code: "NOT_IN_CATALOG"}
+	status404 := fmt.Errorf("svc: %w", statusErr{status: 404})
+	status410 := statusErr{status: 410}
+	status418 := statusErr{status: 418}
+	status499 := statusErr{status: 499}
+	status200 := statusErr{status: 200}
+	status600 := statusErr{status: 600}
+	bothKnown := codeStatusErr{code: "USER_NOT_FOUND", status: 404}
+	bothMismatch := codeStatusErr{code: "USER_NOT_FOUND", status: 410}
+	bothUnknown := codeStatusErr{code: "USER_GONE", status: 410}
+	bothInvalidName := codeStatusErr{code: "user-gone", status: 410}
+	bothBadStatus := codeStatusErr{code: "NOT_IN_CATALOG", status: 302}
+	duckBeforeDeadline := fmt.Errorf("%w: %w", statusErr{status: 404}, context.DeadlineExceeded)
+	foreignKnown := foreignErr{doc: &problem.Problem{Code: "RATE_LIMITED", Status: 429, Title: "Slow down", Extensions: map[string]any{"retryAfter": 5.0}}}
+	foreignUnknown := fmt.Errorf("call billing: %w", foreignErr{doc: &problem.Problem{
+		Type: "https://billing.example.com/probs/frozen", Title: "Account frozen", Status: 409, Detail: "Account 12 is frozen.", Code: "ACCOUNT_FROZEN",
+		Extensions: map[string]any{"account": 12.0},
+	}})
+	foreignBlank := foreignErr{doc: &problem.Problem{Status: 404}}
+	foreignBadStatus := foreignErr{doc: &problem.Problem{Status: 200, Title: "OK?", Code: "weird code"}}
+	foreignKnownCodeOtherStatus := foreignErr{doc: &problem.Problem{Code: "RATE_LIMITED", Status: 503, Title: "Busy"}}
+	foreignNil := foreignErr{doc: nil}
+	problemBeforeDuck := everythingErr{doc: &problem.Problem{Status: 409, Title: "Conflict", Code: "CONFLICT"}}
+	deadline := fmt.Errorf("query: %w", context.DeadlineExceeded)
+	canceled := fmt.Errorf("query: %w", context.Canceled)
+	unknown := fmt.Errorf("boom: %w", errors.New("disk on fire"))
+	nilProvider := providerErr{e: nil}
+	provider := providerErr{e: problem.RateLimited.New().With("retryAfter", 3)}
+
+	const (
+		notFoundDetail  = "No user has the ID ."
+		internalDetail  = "An unexpected error occurred. If it persists, contact support and quote the request ID."
+		rateLimitedText = "You have sent too many requests. Retry after  seconds."
+	)
+	tests := []struct {
+		name string
+		err  error
+		want mapped
+	}{
+		{name: "*Error itself", err: typed, want: builtin(userNotFound, "No user has the ID 7.", nil)},
+		{name: "*Error with its own cause", err: typedWithCause, want: builtin(userNotFound, "No user has the ID 8.", io.ErrClosedPipe)},
+		{name: "*Error through %w keeps the chain as cause", err: wrappedTyped, want: builtin(userNotFound, "No user has the ID 7.", wrappedTyped)},
+		{name: "*Error through errors.Join", err: joinedTyped, want: builtin(userNotFound, "No user has the ID 7.", joinedTyped)},
+		{name: "*Error with a cause, wrapped: its own cause kept", err: fmt.Errorf("x: %w", typedWithCause), want: builtin(userNotFound, "No user has the ID 8.", io.ErrClosedPipe)},
+		{name: "Provider", err: provider, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after 3 seconds.", provider)},
+		{name: "Provider returning nil falls through", err: nilProvider, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: nilProvider}},
+		{name: "1. Provider before rules", err: providerFirst, want: builtin(problem.RouteNotFound, problem.RouteNotFound.Detail, providerFirst)},
+		{name: "2. sentinel wrapped twice", err: noRows, want: builtin(userNotFound, notFoundDetail, noRows)},
+		{name: "2. first registered function wins", err: unexpectedEOF, want: builtin(problem.MalformedJSON, "The request body is not valid JSON (line 1, column 2).", unexpectedEOF)},
+		{name: "2. second function", err: eof, want: builtin(problem.EmptyBody, problem.EmptyBody.Detail, eof)},
+		{name: "2. rules before Problem()", err: ruleBeforeProblem, want: builtin(problem.ServiceUnavailable, problem.ServiceUnavailable.Detail, ruleBeforeProblem)},
+		{name: "3. Problem() of a known code brings its declaration", err: foreignKnown, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after 5 seconds.", foreignKnown)},
+		{
+			name: "3. Problem() of an unknown code keeps its texts",
+			err:  foreignUnknown,
+			want: mapped{code: "ACCOUNT_FROZEN", status: 409, typ: "https://billing.example.com/probs/frozen", title: "Account frozen", detail: "Account 12 is frozen.", cause: foreignUnknown},
+		},
+		{name: "3. Problem() without type or title", err: foreignBlank, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: foreignBlank}},
+		{name: "3. Problem() with a non-error status", err: foreignBadStatus, want: mapped{code: "INTERNAL_SERVER_ERROR", status: 500, typ: problem.BlankType, title: "OK?", cause: foreignBadStatus}},
+		{name: "3. Problem() of a known code with another status", err: foreignKnownCodeOtherStatus, want: mapped{code: "RATE_LIMITED", status: 503, typ: problem.BlankType, title: "Busy", cause: foreignKnownCodeOtherStatus}},
+		{name: "3. Problem() returning nil falls through", err: foreignNil, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: foreignNil}},
+		{name: "3. Problem() before ErrorCode/StatusCode", err: problemBeforeDuck, want: builtin(problem.ServiceUnavailable, problem.ServiceUnavailable.Detail, problemBeforeDuck)},
+		{name: "4. ErrorCode known to the catalog", err: knownCode, want: builtin(userNotFound, notFoundDetail, knownCode)},
+		{name: "4. ErrorCode of a builtin", err: knownBuiltinCode, want: builtin(problem.RateLimited, rateLimitedText, knownBuiltinCode)},
+		{name: "4. ErrorCode unknown, no status: nothing recognized", err: unknownCode, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: unknownCode}},
+		{name: "4. StatusCode 404", err: status404, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: status404}},
+		{name: "4. StatusCode 410", err: status410, want: mapped{code: "GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: status410}},
+		{name: "4. StatusCode 418", err: status418, want: mapped{code: "IM_A_TEAPOT", status: 418, typ: problem.BlankType, title: "I'm a teapot", cause: status418}},
+		{name: "4. StatusCode without a phrase", err: status499, want: mapped{code: "BAD_REQUEST", status: 499, typ: problem.BlankType, title: "Error", cause: status499}},
+		{name: "4. StatusCode 200 ignored", err: status200, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: status200}},
+		{name: "4. StatusCode 600 ignored", err: status600, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: status600}},
+		{name: "4. both, matching the catalog", err: bothKnown, want: builtin(userNotFound, notFoundDetail, bothKnown)},
+		{name: "4. both, status differs from the catalog", err: bothMismatch, want: mapped{code: "USER_NOT_FOUND", status: 410, typ: problem.BlankType, title: "Gone", cause: bothMismatch}},
+		{name: "4. both, unknown code", err: bothUnknown, want: mapped{code: "USER_GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: bothUnknown}},
+		{name: "4. both, invalid code name", err: bothInvalidName, want: mapped{code: "GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: bothInvalidName}},
+		{name: "4. both, non-error status", err: bothBadStatus, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: bothBadStatus}},
+		{name: "4. StatusCode before DeadlineExceeded", err: duckBeforeDeadline, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: duckBeforeDeadline}},
+		{name: "5. DeadlineExceeded wrapped", err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
+		{name: "6. Canceled is not a timeout", err: canceled, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: canceled}},
+		{name: "6. unknown error", err: unknown, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: unknown}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mapper.Map(tt.err)
+			if g := summarize(got); !reflect.DeepEqual(g, tt.want) {
+				t.Errorf("Map(%v)\ngot  %+v\nwant %+v", tt.err, g, tt.want)
+			}
+		})
+	}
+}
+
+func TestMapNil(t *testing.T) {
+	tests := []struct {
+		name   string
+		mapper *problem.Mapper
+	}{
+		{name: "mapper", mapper: problem.NewMapper(problem.NewCatalog(""))},
+		{name: "zero value", mapper: &problem.Mapper{}},
+		{name: "nil", mapper: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.mapper.Map(nil); got != nil {
+				t.Errorf("Map(nil) = %v, want nil", got)
+			}
+		})
+	}
+}
+
+// Without a catalog only the built-in codes are known.
+func TestMapWithoutCatalog(t *testing.T) {
+	deadline := fmt.Errorf("x: %w", context.DeadlineExceeded)
+	builtinCode := codeErr{code: "RATE_LIMITED"}
+	appCode := codeErr{code: "USER_NOT_FOUND"}
+	status := statusErr{status: 404}
+	unknown := errors.New("boom")
+	internal := func(cause error) mapped {
+		return mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error",
+			detail: problem.InternalError.Detail, unmapped: true, cause: cause}
+	}
+	tests := []struct {
+		name   string
+		mapper *problem.Mapper
+		err    error
+		want   mapped
+	}{
+		{name: "zero value, deadline", mapper: &problem.Mapper{}, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
+		{name: "nil, deadline", mapper: nil, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
+		{name: "nil catalog, builtin code", mapper: problem.NewMapper(nil), err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
+		{name: "nil, builtin code", mapper: nil, err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
+		{name: "zero value, application code unknown", mapper: &problem.Mapper{}, err: appCode, want: internal(appCode)},
+		{name: "nil, status", mapper: nil, err: status, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: status}},
+		{name: "nil, unknown", mapper: nil, err: unknown, want: internal(unknown)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := summarize(tt.mapper.Map(tt.err)); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// Map never modifies the *Error it finds, nor the foreign problem document.
+func TestMapDoesNotModifyItsInput(t *testing.T) {
+	typed := userNotFound.New().With("userId", 7).WithHeader("Retry-After", "1").
+		WithFields(problem.FieldError{Field: "a"}).WithFields(problem.FieldError{Field: "b"}).WithFields(problem.FieldError{Field: "c"})
+	got := problem.NewMapper(nil).Map(fmt.Errorf("wrap: %w", typed))
+	got.With("extra", 1).WithHeader("Retry-After", "2").WithFields(problem.FieldError{Field: "added"})
+	if typed.Unwrap() != nil || len(typed.Extensions()) != 1 || len(typed.Header()["Retry-After"]) != 1 || cap(typed.Fields()) < 4 || typed.Fields()[:4][3].Field != "" {
+		t.Errorf("Map modified the *Error it found: cause %v, extensions %v, header %v, fields %v",
+			typed.Unwrap(), typed.Extensions(), typed.Header(), typed.Fields()[:4])
+	}
+
+	doc := &problem.Problem{
+		Code: "RATE_LIMITED", Status: 429,
+		Extensions: map[string]any{"retryAfter": 5.0, "status": "evil"},
+		Errors:     make([]problem.FieldError, 1, 4),
+	}
+	known := problem.NewMapper(nil).Map(foreignErr{doc: doc})
+	known.With("added", true).WithFields(problem.FieldError{Field: "added"})
+	if want := map[string]any{"retryAfter": 5.0, "status": "evil"}; !reflect.DeepEqual(doc.Extensions, want) {
+		t.Errorf("Map aliased the document's extensions: %v", doc.Extensions)
+	}
+	if got := doc.Errors[:2][1]; got.Field != "" {
+		t.Errorf("Map aliased the document's errors: %v", doc.Errors[:2])
+	}
+	if want := map[string]any{"retryAfter": 5.0, "added": true}; !reflect.DeepEqual(known.Extensions(), want) {
+		t.Errorf("Extensions() = %v, want %v: reserved names are never extensions", known.Extensions(), want)
+	}
+}
+
+func TestMapForeignProblemMembers(t *testing.T) {
+	fields := []problem.FieldError{{Pointer: "#/a", Detail: "bad"}}
+	tests := []struct {
+		name       string
+		doc        *problem.Problem
+		wantExt    map[string]any
+		wantFields []problem.FieldError
+	}{
+		{
+			name:       "unknown code",
+			doc:        &problem.Problem{Code: "OTHER", Status: 422, Title: "Other", Extensions: map[string]any{"a": 1.0, "title": "x"}, Errors: fields},
+			wantExt:    map[string]any{"a": 1.0},
+			wantFields: fields,
+		},
+		{
+			name:       "known code",
+			doc:        &problem.Problem{Code: "VALIDATION_ERROR", Status: 422, Extensions: map[string]any{"count": 1.0, "code": "x"}, Errors: fields},
+			wantExt:    map[string]any{"count": 1.0},
+			wantFields: fields,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := problem.NewMapper(nil).Map(foreignErr{doc: tt.doc})
+			if !reflect.DeepEqual(got.Extensions(), tt.wantExt) {
+				t.Errorf("Extensions() = %v, want %v", got.Extensions(), tt.wantExt)
+			}
+			if !reflect.DeepEqual(got.Fields(), tt.wantFields) {
+				t.Errorf("Fields() = %v, want %v", got.Fields(), tt.wantFields)
+			}
+		})
+	}
+}
+
+func TestIsUnmapped(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *problem.Error
+		want bool
+	}{
+		{name: "nil", err: nil, want: false},
+		{name: "built", err: problem.InternalError.New(), want: false},
+		{name: "mapped unknown", err: problem.NewMapper(nil).Map(errors.New("x")), want: true},
+		{name: "mapped unknown, wrapped again", err: problem.NewMapper(nil).Map(fmt.Errorf("y: %w", problem.NewMapper(nil).Map(errors.New("x")))), want: true},
+		{name: "mapped known", err: problem.NewMapper(nil).Map(statusErr{status: http.StatusConflict}), want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := problem.IsUnmapped(tt.err); got != tt.want {
+				t.Errorf("IsUnmapped = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
