@@ -1,0 +1,272 @@
+package upstream
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+// Kind classifies an upstream failure; it decides the problem this API
+// answers with.
+type Kind int
+
+// The kinds of upstream failure.
+const (
+	// Timeout: the upstream did not answer in time (a deadline or timeout
+	// of the call). Answered as problem.UpstreamTimeout, 504.
+	Timeout Kind = iota + 1
+	// Unreachable: no valid response could be had — connection refused or
+	// reset, DNS failure, TLS failure. Answered as
+	// problem.UpstreamUnavailable, 502.
+	Unreachable
+	// ServerError: the upstream answered 5xx, other than 503. Answered as
+	// problem.UpstreamError, 502.
+	ServerError
+	// RateLimited: the upstream answered 429 or 503. Answered as
+	// problem.UpstreamRateLimited, 503, with a Retry-After header.
+	RateLimited
+	// AuthFailed: the upstream answered 401 or 403 — it rejected this API's
+	// own credentials. Answered as problem.UpstreamAuth, 502.
+	AuthFailed
+	// Rejected: the upstream answered another 4xx — this API sent it a
+	// request it does not accept. Answered as problem.UpstreamRejected, 502.
+	Rejected
+	// Canceled: the call's context was canceled, normally because this
+	// API's own client went away. Answered as
+	// problem.ClientClosedRequest, which is logged and never written.
+	Canceled
+)
+
+var kindNames = [...]string{
+	Timeout: "timeout", Unreachable: "unreachable", ServerError: "server error",
+	RateLimited: "rate limited", AuthFailed: "auth failed", Rejected: "rejected",
+	Canceled: "canceled",
+}
+
+// String returns the kind in lower case, such as "rate limited".
+func (k Kind) String() string {
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// code returns the catalog code the kind is answered with.
+func (k Kind) code() *problem.Code {
+	switch k {
+	case Timeout:
+		return problem.UpstreamTimeout
+	case Unreachable:
+		return problem.UpstreamUnavailable
+	case RateLimited:
+		return problem.UpstreamRateLimited
+	case AuthFailed:
+		return problem.UpstreamAuth
+	case Rejected:
+		return problem.UpstreamRejected
+	case Canceled:
+		return problem.ClientClosedRequest
+	default:
+		return problem.UpstreamError
+	}
+}
+
+// kindOfStatus classifies an upstream error status (400 or more).
+func kindOfStatus(status int) Kind {
+	switch {
+	case status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable:
+		return RateLimited
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return AuthFailed
+	case status >= 400 && status < 500:
+		return Rejected
+	default:
+		return ServerError
+	}
+}
+
+// Defaults of the Retry-After header this API sends for RateLimited.
+const (
+	// DefaultRetryAfter is advised when the upstream sent no usable
+	// Retry-After and Options.DefaultRetryAfter is zero.
+	DefaultRetryAfter = 30 * time.Second
+	// DefaultMaxRetryAfter caps the advised Retry-After when
+	// Options.MaxRetryAfter is zero.
+	DefaultMaxRetryAfter = 5 * time.Minute
+	// minRetryAfter keeps clients from being told to retry at once.
+	minRetryAfter = time.Second
+)
+
+// Error is a failed call to another service. Client.Do returns one for
+// every transport failure and every response of status 400 or more; find it
+// with errors.As.
+//
+// It implements problem.Provider: ProblemError maps the Kind to one of the
+// problem.Upstream* codes, never to the upstream's own status, and shows
+// nothing of the upstream — not its body, URL, host or name — except Label,
+// when the application chose one. The Error itself, kept as the problem's
+// cause, holds everything for the log. An Error must not be modified once
+// returned.
+type Error struct {
+	// Service is the name the application gave the upstream, for logs.
+	Service string
+	// Label is the upstream's public name, sent as the problem's
+	// "dependency" member; empty means the upstream is not named.
+	Label string
+	// Kind classifies the failure.
+	Kind Kind
+	// Status is the upstream's HTTP status; zero for a transport failure.
+	Status int
+	// RetryAfter is the upstream's Retry-After, zero when absent.
+	RetryAfter time.Duration
+	// Attempts is how many requests were sent, retries included.
+	Attempts int
+	// Method and URL name the request for logs; URL has no user info,
+	// query or fragment.
+	Method, URL string
+	// Response is the upstream's error response, nil for a transport
+	// failure.
+	Response *problem.ResponseError
+	// Err is the cause: the transport error, or Response.
+	Err error
+
+	// advise is the Retry-After this API sends, in whole seconds; zero
+	// means computed with the defaults.
+	advise time.Duration
+}
+
+var _ problem.Provider = (*Error)(nil)
+
+// Unwrap returns the cause, so errors.Is(err, context.DeadlineExceeded) and
+// errors.As(err, &*problem.ResponseError) work.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Error returns a description for logs: the service, kind, attempts,
+// request, status, the upstream's request ID and Retry-After, and the cause.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "upstream %s: %s", e.Service, e.Kind)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	var details []string
+	if e.Method != "" || e.URL != "" {
+		details = append(details, strings.TrimSpace(e.Method+" "+e.URL))
+	}
+	if e.Status != 0 {
+		details = append(details, "status "+strconv.Itoa(e.Status))
+	}
+	if e.Response != nil && e.Response.RequestID != "" {
+		details = append(details, "request id "+e.Response.RequestID)
+	}
+	if e.RetryAfter > 0 {
+		details = append(details, "retry after "+e.RetryAfter.String())
+	}
+	if len(details) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(details, ", "))
+		b.WriteString(")")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// ProblemError returns the problem this API answers with, wrapping e as its
+// cause:
+//
+//	Timeout      UPSTREAM_TIMEOUT       504
+//	Unreachable  UPSTREAM_UNAVAILABLE   502
+//	ServerError  UPSTREAM_ERROR         502
+//	RateLimited  UPSTREAM_RATE_LIMITED  503  Retry-After
+//	AuthFailed   UPSTREAM_AUTH_FAILED   502
+//	Rejected     UPSTREAM_REJECTED      502
+//	Canceled     CLIENT_CLOSED_REQUEST  499  (never written)
+//
+// The problem carries a "dependency" member only when Label is set.
+// RateLimited problems carry Retry-After: the upstream's, rounded up to
+// whole seconds and clamped to [1s, Options.MaxRetryAfter], or
+// Options.DefaultRetryAfter when it sent none. Every call returns a fresh
+// *problem.Error.
+func (e *Error) ProblemError() *problem.Error {
+	pe := problem.New(e.Kind.code())
+	if e.Label != "" && e.Kind != Canceled {
+		pe.With("dependency", e.Label)
+	}
+	if e.Kind == RateLimited {
+		advise := e.advise
+		if advise <= 0 {
+			advise = adviseRetryAfter(e.RetryAfter, e.RetryAfter > 0, 0, 0)
+		}
+		pe.WithHeader("Retry-After", strconv.FormatInt(int64(advise/time.Second), 10))
+	}
+	return pe.Wrap(e)
+}
+
+// adviseRetryAfter returns the Retry-After to send for an upstream's value
+// ra, present or not, in whole seconds within [1s, max].
+func adviseRetryAfter(ra time.Duration, present bool, def, limit time.Duration) time.Duration {
+	if def <= 0 {
+		def = DefaultRetryAfter
+	}
+	if limit <= 0 {
+		limit = DefaultMaxRetryAfter
+	}
+	d := def
+	if present {
+		d = ra
+	}
+	d = min(max(d, minRetryAfter), limit)
+	return (d + time.Second - 1).Truncate(time.Second)
+}
+
+// Debug returns what development mode shows of the failure under the
+// problem's "debug" member: service, kind, status, attempts, request,
+// Retry-After in seconds, the upstream's request ID, problem and body
+// excerpt, and the cause. The map is fresh; production must never show it.
+func (e *Error) Debug() map[string]any {
+	d := map[string]any{
+		"service":  e.Service,
+		"kind":     e.Kind.String(),
+		"attempts": e.Attempts,
+	}
+	if e.Status != 0 {
+		d["status"] = e.Status
+	}
+	if e.Method != "" {
+		d["method"] = e.Method
+	}
+	if e.URL != "" {
+		d["url"] = e.URL
+	}
+	if e.RetryAfter > 0 {
+		d["retryAfter"] = int64((e.RetryAfter + time.Second - 1) / time.Second)
+	}
+	if r := e.Response; r != nil {
+		if r.RequestID != "" {
+			d["requestId"] = r.RequestID
+		}
+		if r.Problem != nil {
+			if b, err := json.Marshal(r.Problem); err == nil {
+				var m map[string]any
+				if json.Unmarshal(b, &m) == nil {
+					d["problem"] = m
+				}
+			}
+		}
+		if r.Excerpt != "" {
+			d["excerpt"] = r.Excerpt
+		}
+	}
+	if e.Err != nil {
+		d["error"] = e.Err.Error()
+	}
+	return d
+}
