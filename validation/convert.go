@@ -1,0 +1,234 @@
+package validation
+
+import (
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// fieldErrors converts validator errors to field details, ordered by
+// position in the struct (then slice index, then map key), which is the
+// order validator walks structs in, made deterministic for maps.
+func (d *Decoder) fieldErrors(root reflect.Value, verrs validator.ValidationErrors) []problem.FieldError {
+	type item struct {
+		fe    problem.FieldError
+		order []order
+	}
+	items := make([]item, len(verrs))
+	for i, fe := range verrs {
+		r := resolve(root, fe.StructNamespace())
+		items[i] = item{d.convert(r, fe), r.order}
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return compareOrder(a.order, b.order) })
+	out := make([]problem.FieldError, len(items))
+	for i := range items {
+		out[i] = items[i].fe
+	}
+	return out
+}
+
+// counted lists the rules whose parameter is a count of characters or items
+// for strings and collections, so their messages have a plural form.
+var counted = map[string]bool{
+	"min": true, "max": true, "len": true, "eq": true, "ne": true,
+	"gt": true, "gte": true, "lt": true, "lte": true,
+}
+
+// convert builds the field detail of one validator error.
+func (d *Decoder) convert(r resolved, fe validator.FieldError) problem.FieldError {
+	rule := fe.Tag()
+	base := rule
+	if s, ok := shared[rule]; ok {
+		base = s
+	}
+	kind := kindOf(fe)
+	param := fe.Param()
+	data := map[string]any{}
+	suffix := ""
+	switch base {
+	case "eqfield", "nefield", "gtfield", "gtefield", "ltfield", "ltefield", "fieldcontains", "fieldexcludes":
+		if p, ok := resolveType(r.parent, param); ok {
+			param = p.dotted()
+			data["otherField"] = d.label(append(slices.Clip(r.parentPath), p...))
+		}
+	case "required_if", "required_unless", "excluded_if", "excluded_unless":
+		words := splitParam(param)
+		var names []string
+		for i := 0; i+1 < len(words); i += 2 {
+			p, ok := resolveType(r.parent, words[i])
+			if !ok {
+				continue
+			}
+			words[i] = p.dotted()
+			names = append(names, words[i])
+			if len(words) == 2 {
+				data["otherField"] = d.label(append(slices.Clip(r.parentPath), p...))
+				data["value"] = words[1]
+			}
+		}
+		param = strings.Join(words, " ")
+		if len(words) > 2 {
+			suffix = ".multi"
+			data["otherFields"] = strings.Join(names, ", ")
+		}
+	case "required_with", "required_with_all", "required_without", "required_without_all",
+		"excluded_with", "excluded_with_all", "excluded_without", "excluded_without_all":
+		words := strings.Fields(param)
+		for i, w := range words {
+			if p, ok := resolveType(r.parent, w); ok {
+				words[i] = p.dotted()
+				if len(words) == 1 {
+					data["otherField"] = d.label(append(slices.Clip(r.parentPath), p...))
+				}
+			}
+		}
+		param = strings.Join(words, " ")
+		if len(words) > 1 {
+			suffix = ".multi"
+			data["otherFields"] = strings.Join(words, ", ")
+		}
+	case "oneof":
+		data["values"] = strings.Join(splitParam(param), ", ")
+	}
+	var count any
+	if counted[base] && (kind == "string" || kind == "slice") {
+		if n, err := strconv.Atoi(param); err == nil {
+			count = n
+		}
+	}
+	key := d.pick(rule, base, kind, suffix)
+	out := d.detail(r.path, rule, param, key, data, count)
+	if d.echo && !r.secret && echoable(fe) {
+		out.Value = fe.Value()
+	}
+	return out
+}
+
+// pick returns the key of the most specific message d has for a rule.
+func (d *Decoder) pick(rule, base, kind, suffix string) string {
+	cands := make([]string, 0, 8)
+	if suffix != "" {
+		cands = append(cands, rule+suffix, base+suffix)
+	}
+	if kind != "" {
+		cands = append(cands, rule+"."+kind)
+	}
+	cands = append(cands, rule)
+	if kind != "" {
+		cands = append(cands, base+"."+kind)
+	}
+	cands = append(cands, base)
+	for _, k := range cands {
+		if _, ok := d.messages[k]; ok {
+			return k
+		}
+	}
+	return "generic"
+}
+
+// detail builds a field detail: the path, the rule and its parameter, and
+// the message of key with the field label, rule and param as data, rendered
+// in English as Detail.
+func (d *Decoder) detail(p path, rule, param, key string, data map[string]any, count any) problem.FieldError {
+	m := d.message(d.label(p), rule, param, key, data, count)
+	return problem.FieldError{
+		Pointer: p.pointer(),
+		Field:   p.dotted(),
+		Rule:    rule,
+		Param:   param,
+		Detail:  problem.DefaultTranslator.Translate(m),
+		Message: m,
+	}
+}
+
+// message returns the localizable message of key for a field.
+func (d *Decoder) message(label problem.Message, rule, param, key string, data map[string]any, count any) problem.Message {
+	if data == nil {
+		data = make(map[string]any, 3)
+	}
+	data["field"] = label
+	data["rule"] = rule
+	data["param"] = param
+	t := d.messages[key]
+	return problem.Message{ID: MessagePrefix + key, Default: t.other, One: t.one, Data: data, Count: count}
+}
+
+// label returns the localizable name of the field at p: message ID
+// "field.<path without indexes>" ("field.items.qty"), its English default
+// the dotted path ("items[0].qty"). The document root is "validation.body".
+func (d *Decoder) label(p path) problem.Message {
+	id := p.labelID()
+	if id == "" {
+		def := p.dotted()
+		if def == "" {
+			def = d.messages["body"].other
+		}
+		return problem.Message{ID: MessagePrefix + "body", Default: def}
+	}
+	return problem.Message{ID: "field." + id, Default: p.dotted()}
+}
+
+// kindOf classifies the failing value for the wording of its message.
+func kindOf(fe validator.FieldError) string {
+	switch fe.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array, reflect.Map:
+		return "slice"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Struct:
+		if fe.Type() == timeType {
+			return "time"
+		}
+	}
+	return ""
+}
+
+// echoable reports whether a rejected value is plain enough to send back.
+func echoable(fe validator.FieldError) bool {
+	switch fe.Kind() {
+	case reflect.String, reflect.Bool,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	case reflect.Struct:
+		return fe.Type() == timeType
+	}
+	return false
+}
+
+// splitParam splits a rule parameter into words the way validator does for
+// oneof and required_if: at spaces, with 'single quotes' around words that
+// hold spaces.
+func splitParam(param string) []string {
+	var out []string
+	for param != "" {
+		param = strings.TrimLeft(param, " ")
+		if param == "" {
+			break
+		}
+		if param[0] == '\'' {
+			if end := strings.IndexByte(param[1:], '\''); end >= 0 {
+				out = append(out, param[1:end+1])
+				param = param[end+2:]
+				continue
+			}
+		}
+		word, rest, _ := strings.Cut(param, " ")
+		out = append(out, word)
+		param = rest
+	}
+	return out
+}

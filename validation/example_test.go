@@ -1,0 +1,119 @@
+package validation_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/validation"
+)
+
+type CreateUser struct {
+	Email    string `json:"email" validate:"required,email"`
+	Name     string `json:"name" validate:"required,min=2"`
+	Password string `json:"password" validate:"required,min=12" problem:"secret"`
+	Address  struct {
+		Zip string `json:"zip" validate:"len=5"`
+	} `json:"address"`
+}
+
+func createUser(w http.ResponseWriter, r *http.Request) error {
+	var in CreateUser
+	if err := validation.Decode(r, &in); err != nil {
+		return err // 400, 413, 415 or 422, rendered by the middleware
+	}
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+// A handler decodes and validates its body in one call and returns the
+// error; the middleware renders it as a problem.
+func ExampleDecode() {
+	h := middleware.New(middleware.Options{}).Handler(middleware.Handle(createUser))
+
+	req := httptest.NewRequest(http.MethodPost, "/users", strings.NewReader(
+		`{"email":"not-an-email","name":"A","password":"hunter2","address":{"zip":"123"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+
+	var p problem.Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		panic(err)
+	}
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Println(p.Code, "-", p.Detail)
+	for _, e := range p.Errors {
+		fmt.Printf("%s %s=%s: %s\n", e.Pointer, e.Rule, e.Param, e.Detail)
+	}
+	// Output:
+	// 422 application/problem+json
+	// VALIDATION_ERROR - 4 fields are invalid.
+	// #/email email=: email must be a valid email address
+	// #/name min=2: name must be at least 2 characters long
+	// #/password min=12: password must be at least 12 characters long
+	// #/address/zip len=5: address.zip must be exactly 5 characters long
+}
+
+// Options set the body limit, accept unknown fields, and add messages for
+// custom rules.
+func ExampleNew() {
+	dec := validation.New(validation.Options{
+		MaxBytes: 16,
+		Messages: map[string]problem.Message{"iban": {Default: "{{.field}} must be an IBAN"}},
+	})
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"email":"someone@example.com"}`))
+	req.Header.Set("Content-Type", "application/json")
+	err := dec.Decode(req, new(CreateUser))
+	fmt.Println(err)
+	// Output:
+	// PAYLOAD_TOO_LARGE: The request body exceeds the limit of 16 bytes.
+}
+
+// Params binds query, path and header parameters and validates them.
+func ExampleDecoder_Params() {
+	type listOrders struct {
+		Page   int    `query:"page" validate:"min=1"`
+		Status string `query:"status" validate:"omitempty,oneof=open paid"`
+		Tenant string `path:"tenant" validate:"required"`
+	}
+	req := httptest.NewRequest(http.MethodGet, "/t/acme/orders?page=0&status=lost", nil)
+	req.SetPathValue("tenant", "acme")
+	in := listOrders{Page: 1}
+	err := validation.New(validation.Options{}).Params(req, &in)
+	for _, f := range err.(*problem.Error).Fields() {
+		fmt.Printf("%s %s: %s\n", f.In, f.Field, f.Detail)
+	}
+	// Output:
+	// query page: page must be 1 or greater
+	// query status: status must be one of open, paid
+}
+
+// Messages lists every message ID with its English text, for locale files.
+func ExampleMessages() {
+	for _, m := range validation.Messages() {
+		if strings.HasPrefix(m.ID, "validation.min.") {
+			fmt.Printf("%s\n  other: %q\n  one:   %q\n", m.ID, m.Default, m.One)
+		}
+	}
+	// Output:
+	// validation.min.number
+	//   other: "{{.field}} must be {{.param}} or greater"
+	//   one:   ""
+	// validation.min.slice
+	//   other: "{{.field}} must contain at least {{.param}} items"
+	//   one:   "{{.field}} must contain at least {{.param}} item"
+	// validation.min.string
+	//   other: "{{.field}} must be at least {{.param}} characters long"
+	//   one:   "{{.field}} must be at least {{.param}} character long"
+}
+
+func ExampleSecretFields() {
+	fmt.Println(validation.SecretFields(CreateUser{}))
+	// Output:
+	// [password]
+}

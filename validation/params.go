@@ -1,0 +1,310 @@
+package validation
+
+import (
+	"context"
+	"encoding"
+	"errors"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+// The struct tags Params binds parameters from. Their value is the
+// parameter's name: `query:"page"`, `path:"id"`, `header:"If-Match"`.
+const (
+	TagQuery  = "query"
+	TagPath   = "path"
+	TagHeader = "header"
+)
+
+var durationType = reflect.TypeFor[time.Duration]()
+
+// Params binds the query, path and header parameters of r into the fields
+// of v, a non-nil pointer to a struct whose fields carry a query, path or
+// header tag (see TagQuery), then validates v. Path parameters are read with
+// r.PathValue, which chi and net/http's ServeMux both fill.
+//
+// A field may be a string, bool, integer, float, time.Duration, a type
+// implementing encoding.TextUnmarshaler (time.Time, netip.Addr, UUIDs), a
+// pointer to one of these (left nil when the parameter is absent) or a slice
+// of them (one element per repeated query parameter or header line). An
+// absent parameter leaves the field as it is, so set defaults before the
+// call; an empty one counts as absent except for strings.
+//
+// It returns nil, INVALID_PARAMETER (400) listing every parameter that
+// cannot be parsed or breaks a rule — each field detail names the parameter
+// in Field and says where it lives in In, with no Pointer — or
+// INTERNAL_ERROR (500) when v is not a pointer to a struct or a tagged field
+// has a type Params cannot fill.
+func (d *Decoder) Params(r *http.Request, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return problem.New(problem.InternalError).Wrap(&validator.InvalidValidationError{Type: reflect.TypeOf(v)})
+	}
+	b := binder{d: d, r: r, query: r.URL.Query()}
+	if err := b.bind(rv.Elem(), nil); err != nil {
+		return problem.New(problem.InternalError).Wrap(err)
+	}
+	ctx := r.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	verr := d.validate.StructCtx(ctx, v)
+	var verrs validator.ValidationErrors
+	if verr != nil && !errors.As(verr, &verrs) {
+		return problem.New(problem.InternalError).Wrap(verr)
+	}
+	for _, fe := range verrs {
+		name, in, idx := paramOf(rv.Elem().Type(), fe.StructNamespace())
+		if b.failed[name+"\x00"+in] {
+			continue // already reported as unparsable
+		}
+		res := resolve(rv, fe.StructNamespace())
+		out := d.convert(res, fe)
+		out.Pointer = ""
+		if in != "" {
+			out.Field, out.In = name, in
+			out.Message.Data["field"] = paramLabel(name)
+			out.Detail = problem.DefaultTranslator.Translate(out.Message)
+		}
+		b.add(out, idx)
+	}
+	if len(b.errs) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(b.errs, func(a, b paramError) int { return compareOrder(a.order, b.order) })
+	fields := make([]problem.FieldError, len(b.errs))
+	for i, e := range b.errs {
+		fields[i] = e.fe
+	}
+	e := problem.New(problem.InvalidParameter).With("count", len(fields)).WithFields(fields...)
+	if verr != nil {
+		e.Wrap(verr)
+	}
+	return e
+}
+
+// paramLabel is the localizable name of a parameter: "param.<name>".
+func paramLabel(name string) problem.Message {
+	return problem.Message{ID: "param." + name, Default: name}
+}
+
+type paramError struct {
+	fe    problem.FieldError
+	order []order
+}
+
+// binder fills one struct from one request.
+type binder struct {
+	d      *Decoder
+	r      *http.Request
+	query  url.Values
+	errs   []paramError
+	failed map[string]bool // name + "\x00" + in of parameters that did not parse
+}
+
+func (b *binder) add(fe problem.FieldError, idx []int) {
+	o := make([]order, len(idx))
+	for i, n := range idx {
+		o[i] = order{n: n}
+	}
+	b.errs = append(b.errs, paramError{fe, o})
+}
+
+// bind fills the tagged fields of struct value sv, recursing into embedded
+// structs; idx is the index path of sv from the root.
+func (b *binder) bind(sv reflect.Value, idx []int) error {
+	t := sv.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		fidx := append(slices.Clip(idx), i)
+		name, in := paramTag(f)
+		if in == "" {
+			if f.Anonymous && indirect(f.Type).Kind() == reflect.Struct && f.IsExported() {
+				fv := sv.Field(i)
+				if fv.Kind() == reflect.Pointer {
+					if fv.IsNil() {
+						fv.Set(reflect.New(f.Type.Elem()))
+					}
+					fv = fv.Elem()
+				}
+				if err := b.bind(fv, fidx); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if !f.IsExported() {
+			return errors.New("validation: parameter field " + f.Name + " is not exported")
+		}
+		var vals []string
+		switch in {
+		case TagQuery:
+			vals = b.query[name]
+		case TagHeader:
+			vals = b.r.Header.Values(name)
+		case TagPath:
+			if pv := b.r.PathValue(name); pv != "" {
+				vals = []string{pv}
+			}
+		}
+		rule, want, err := set(sv.Field(i), vals)
+		if err != nil {
+			return err
+		}
+		if rule == "" {
+			continue
+		}
+		key := rule
+		switch rule {
+		case "type":
+			key = "type." + want
+		case "range":
+			rule, key = "type", "type.range"
+		}
+		m := b.d.message(paramLabel(name), rule, want, key, nil, nil)
+		b.add(problem.FieldError{
+			Field: name, In: in, Rule: rule, Param: want,
+			Detail: problem.DefaultTranslator.Translate(m), Message: m,
+		}, fidx)
+		if b.failed == nil {
+			b.failed = make(map[string]bool)
+		}
+		b.failed[name+"\x00"+in] = true
+	}
+	return nil
+}
+
+// paramTag returns the parameter a struct field is bound from.
+func paramTag(f reflect.StructField) (name, in string) {
+	for _, in := range []string{TagQuery, TagPath, TagHeader} {
+		if name, ok := f.Tag.Lookup(in); ok && name != "" && name != "-" {
+			return name, in
+		}
+	}
+	return "", ""
+}
+
+// paramOf returns the parameter a validator StructNamespace points into,
+// and the index path of its field; in is empty for an untagged field.
+func paramOf(t reflect.Type, ns string) (name, in string, idx []int) {
+	rest := "." + ns // validator names no root for anonymous structs
+	if t.Name() != "" {
+		rest = strings.TrimPrefix(ns, t.Name())
+	}
+	for strings.HasPrefix(rest, ".") {
+		rest = rest[1:]
+		end := strings.IndexAny(rest, ".[")
+		if end < 0 {
+			end = len(rest)
+		}
+		i := fieldIndex(t, rest[:end])
+		if i < 0 {
+			return "", "", idx
+		}
+		idx = append(idx, i)
+		f := t.Field(i)
+		if name, in := paramTag(f); in != "" {
+			return name, in, idx
+		}
+		t = indirect(f.Type)
+		if !f.Anonymous || t.Kind() != reflect.Struct {
+			return "", "", idx
+		}
+		rest = rest[end:]
+	}
+	return "", "", idx
+}
+
+// set stores the parameter values vals in field fv. For input it cannot
+// parse it returns the rule ("type" or "format") and the expected type; an
+// error means the field's type cannot hold a parameter at all.
+func set(fv reflect.Value, vals []string) (rule, want string, err error) {
+	if len(vals) == 0 || len(vals) == 1 && vals[0] == "" && indirect(fv.Type()).Kind() != reflect.String {
+		return "", "", nil
+	}
+	t := fv.Type()
+	if t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 && !custom(t) {
+		s := reflect.MakeSlice(t, len(vals), len(vals))
+		for i, v := range vals {
+			if rule, want, err := setOne(s.Index(i), v); rule != "" || err != nil {
+				return rule, want, err
+			}
+		}
+		fv.Set(s)
+		return "", "", nil
+	}
+	return setOne(fv, vals[0])
+}
+
+func setOne(fv reflect.Value, s string) (rule, want string, err error) {
+	if fv.Kind() == reflect.Pointer {
+		nv := reflect.New(fv.Type().Elem())
+		if rule, want, err := setOne(nv.Elem(), s); rule != "" || err != nil {
+			return rule, want, err
+		}
+		fv.Set(nv)
+		return "", "", nil
+	}
+	if u, ok := fv.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		if u.UnmarshalText([]byte(s)) != nil {
+			return "format", "", nil
+		}
+		return "", "", nil
+	}
+	if fv.Type() == durationType {
+		dur, perr := time.ParseDuration(s)
+		if perr != nil {
+			return "type", "duration", nil
+		}
+		fv.SetInt(int64(dur))
+		return "", "", nil
+	}
+	switch fv.Kind() {
+	case reflect.String:
+		fv.SetString(s)
+	case reflect.Bool:
+		v, perr := strconv.ParseBool(s)
+		if perr != nil {
+			return "type", "boolean", nil
+		}
+		fv.SetBool(v)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v, perr := strconv.ParseInt(s, 10, fv.Type().Bits())
+		if perr != nil {
+			return rangeOr(perr, "integer")
+		}
+		fv.SetInt(v)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v, perr := strconv.ParseUint(s, 10, fv.Type().Bits())
+		if perr != nil {
+			return rangeOr(perr, "integer")
+		}
+		fv.SetUint(v)
+	case reflect.Float32, reflect.Float64:
+		v, perr := strconv.ParseFloat(s, fv.Type().Bits())
+		if perr != nil {
+			return rangeOr(perr, "number")
+		}
+		fv.SetFloat(v)
+	default:
+		return "", "", errors.New("validation: cannot bind a parameter to a field of type " + fv.Type().String())
+	}
+	return "", "", nil
+}
+
+// rangeOr reports a number out of range apart from one that is no number.
+func rangeOr(err error, want string) (string, string, error) {
+	if errors.Is(err, strconv.ErrRange) {
+		return "range", want, nil
+	}
+	return "type", want, nil
+}
