@@ -1,0 +1,52 @@
+package i18n
+
+import (
+	"strings"
+	"text/template"
+
+	gotemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
+)
+
+// funcs are the template functions every message may use.
+var funcs = template.FuncMap{"josa": josa}
+
+// textParser parses messages as text/template with problemkit's functions
+// and the same missing-key behavior as problem.Execute: a missing key
+// renders as nothing. Unlike go-i18n's TextParser with Funcs, its
+// templates are cacheable, so each message is parsed once per bundle.
+type textParser struct{}
+
+var _ gotemplate.Parser = textParser{}
+
+func (textParser) Cacheable() bool { return true }
+
+func (textParser) Parse(src, leftDelim, rightDelim string) (gotemplate.ParsedTemplate, error) {
+	if leftDelim == "" {
+		leftDelim = "{{"
+	}
+	if rightDelim == "" {
+		rightDelim = "}}"
+	}
+	if !strings.Contains(src, leftDelim) {
+		return literal(src), nil
+	}
+	t, err := template.New("").Delims(leftDelim, rightDelim).Option("missingkey=zero").Funcs(funcs).Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return parsed{t}, nil
+}
+
+type literal string
+
+func (l literal) Execute(any) (string, error) { return string(l), nil }
+
+type parsed struct{ t *template.Template }
+
+func (p parsed) Execute(data any) (string, error) {
+	var b strings.Builder
+	if err := p.t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(b.String(), "<no value>", ""), nil
+}

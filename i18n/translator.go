@@ -1,0 +1,148 @@
+package i18n
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/problemkit/problemkit/problem"
+)
+
+// translator translates messages into one of a bundle's languages. The
+// bundle builds one per language, once; they are shared by all requests.
+type translator struct {
+	lang  string              // BCP 47 tag of the language, for Content-Language
+	chain []*goi18n.Localizer // the language, its supported parents, the default
+}
+
+var _ problem.Translator = (*translator)(nil)
+
+// Language returns the BCP 47 tag of the bundle language the translator
+// writes, such as "ko": the language matched, never the raw request header.
+func (t *translator) Language() string { return t.lang }
+
+// Translate returns m in the translator's language. Literal messages are
+// returned as they are. Message values in m.Data, such as field labels,
+// are translated first. A message missing from the language, or missing the
+// plural form m.Count needs, or whose template fails, falls back to the
+// language's parents, then to the default language, then to m's own
+// English default; Translate never fails.
+func (t *translator) Translate(m problem.Message) string {
+	s, _ := t.translate(m)
+	return s
+}
+
+// translate is Translate that also reports whether a bundle message was
+// found, for tests.
+func (t *translator) translate(m problem.Message) (string, bool) {
+	if m.IsLiteral() {
+		return m.Default, true
+	}
+	data := problem.ResolveData(m.Data, t)
+	count := pluralCount(m.Count)
+	if count != nil {
+		if _, ok := data["count"]; !ok {
+			data = withCount(data, count)
+		}
+	}
+	if m.ID != "" {
+		for _, l := range t.chain {
+			s, err := l.Localize(&goi18n.LocalizeConfig{
+				MessageID:      m.ID,
+				TemplateData:   data,
+				PluralCount:    count,
+				TemplateParser: textParser{},
+			})
+			if err == nil {
+				return s, true
+			}
+		}
+	}
+	src := m.Default
+	if m.One != "" && (count == int64(1) || count == "1") {
+		src = m.One
+	}
+	return problem.Execute(src, data), false
+}
+
+// withCount returns a copy of data with "count" set, so that a plural
+// message can say how many.
+func withCount(data map[string]any, count any) map[string]any {
+	out := make(map[string]any, len(data)+1)
+	for k, v := range data {
+		out[k] = v
+	}
+	out["count"] = count
+	return out
+}
+
+// pluralCount converts a Message's Count into what go-i18n's plural rules
+// accept, an int64 or a decimal string; nil when it is not a number.
+func pluralCount(c any) any {
+	switch c := c.(type) {
+	case nil:
+		return nil
+	case int:
+		return int64(c)
+	case int8:
+		return int64(c)
+	case int16:
+		return int64(c)
+	case int32:
+		return int64(c)
+	case int64:
+		return c
+	case uint:
+		return uintCount(uint64(c))
+	case uint8:
+		return int64(c)
+	case uint16:
+		return int64(c)
+	case uint32:
+		return int64(c)
+	case uint64:
+		return uintCount(c)
+	case float32:
+		return floatCount(float64(c))
+	case float64:
+		return floatCount(c)
+	case json.Number:
+		return numberString(string(c))
+	case string:
+		return numberString(c)
+	}
+	return nil
+}
+
+func uintCount(u uint64) any {
+	if u > math.MaxInt64 {
+		return strconv.FormatUint(u, 10)
+	}
+	return int64(u)
+}
+
+func floatCount(f float64) any {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return int64(f)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// numberString returns s if it is a plain decimal number go-i18n can
+// read, nil otherwise.
+func numberString(s string) any {
+	if _, err := strconv.ParseFloat(s, 64); err != nil || s == "" {
+		return nil
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == '-' && i == 0) {
+			return nil
+		}
+	}
+	return s
+}
