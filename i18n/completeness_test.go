@@ -13,6 +13,7 @@ import (
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/locales"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemdocs"
 	"github.com/problemkit/problemkit/validation"
 )
 
@@ -135,8 +136,16 @@ func produced() []expected {
 			expected{msg: desc}, expected{msg: when}, expected{msg: action},
 		)
 	}
+	for _, c := range problem.Builtin() {
+		for _, m := range c.Members {
+			out = append(out, expected{msg: c.MemberMessage(m)})
+		}
+	}
 	for _, m := range validation.Messages() {
 		out = append(out, expected{msg: m, allowed: validationData})
+	}
+	for _, m := range problemdocs.Messages() {
+		out = append(out, expected{msg: m})
 	}
 	return out
 }

@@ -90,6 +90,12 @@ func (c *Code) DocMessages() (description, when, action Message) {
 		Message{ID: c.Code + ".action", Default: c.Action}
 }
 
+// MemberMessage returns the localizable description of one of the code's
+// documented extension members, message ID "CODE.member.NAME".
+func (c *Code) MemberMessage(m Member) Message {
+	return Message{ID: c.Code + ".member." + m.Name, Default: m.Description}
+}
+
 // validate reports what is wrong with a declaration.
 func (c *Code) validate() error {
 	if c == nil {

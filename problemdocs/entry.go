@@ -72,7 +72,7 @@ func entry(cat *problem.Catalog, c *problem.Code, tr problem.Translator) Entry {
 	}
 	members := c.Members
 	if len(example.Errors) > 0 {
-		members = append(slices.Clone(members), problem.Member{Name: "errors", Type: "array", Description: "One entry per invalid field or parameter: pointer, field, in, rule, param, detail."})
+		members = append(slices.Clone(members), problem.Member{Name: "errors", Type: "array", Description: lblErrorsMember.Default})
 	}
 	return Entry{
 		Code: c.Code, Status: c.Status, Type: cat.TypeURI(c),

@@ -51,8 +51,7 @@ func Handler(cat *problem.Catalog, loc Localizer) http.Handler {
 		}
 		index := one == nil && (slug == "" || slug == "." || slug == "/" || slug == path.Base(strings.TrimSuffix(cat.Base(), "/")))
 		if one == nil && !index {
-			middleware.WriteError(w, r, problem.New(problem.RouteNotFound).
-				WithMessage(problem.Message{ID: "docs.unknownCode", Default: "No error code is documented at this address."}))
+			middleware.WriteError(w, r, problem.New(problem.RouteNotFound).WithMessage(lblUnknown))
 			return
 		}
 

@@ -27,6 +27,9 @@ var (
 	lblNone      = label("none", "None beyond the standard members.")
 	lblGenerated = label("generated", "Generated from the catalog declared in code; do not edit.")
 	lblBack      = label("back", "All errors")
+	lblUnknown   = label("unknownCode", "No error code is documented at this address.")
+
+	lblErrorsMember = label("errorsMember", "One entry per invalid field or parameter: pointer, field, in, rule, param, detail.")
 )
 
 func label(name, english string) problem.Message {
@@ -40,6 +43,6 @@ func Messages() []problem.Message {
 		lblHeading, lblIntro, lblContents, lblCode, lblStatus, lblType, lblTitle,
 		lblRetryable, lblYes, lblNo, lblMeaning, lblWhen, lblAction, lblMembers,
 		lblMember, lblJSONType, lblAbout, lblHeaders, lblExample, lblNone,
-		lblGenerated, lblBack,
+		lblGenerated, lblBack, lblUnknown, lblErrorsMember,
 	}
 }

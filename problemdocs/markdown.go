@@ -62,10 +62,14 @@ func Markdown(w io.Writer, cat *problem.Catalog, tr problem.Translator) error {
 	return bw.Flush()
 }
 
-// memberText localizes a member's description: message ID
-// "CODE.member.NAME", falling back to the declared English.
+// memberText localizes a member's description (Code.MemberMessage),
+// falling back to the declared English; the errors member every field
+// problem carries has a label of its own.
 func memberText(tr problem.Translator, code string, m problem.Member) string {
-	return tr.Translate(problem.Message{ID: code + ".member." + m.Name, Default: m.Description})
+	if m.Name == "errors" && code != "" {
+		return tr.Translate(lblErrorsMember)
+	}
+	return tr.Translate((&problem.Code{Code: code}).MemberMessage(m))
 }
 
 func yesNo(tr problem.Translator, b bool) string {
