@@ -5,14 +5,19 @@
 //	go run ./example_server -production     # production mode
 //
 // Flags: -addr (default ":8080"), -production, -base-url (the base of the
-// problem type URIs; default derived from -addr).
+// problem type URIs; default derived from -addr), and -gen-docs DIR, which
+// writes the error catalog docs into DIR instead of serving (go generate
+// runs it).
 package main
+
+//go:generate go run . -gen-docs ../docs
 
 import (
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,29 +26,41 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/problemkit/problemkit/problemdocs"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "example_server:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run parses the flags and serves until ctx is done. Logs go to stderr: JSON
+// lines in production, text in development. ready, when set, is told the
+// address once the server listens (tests use -addr 127.0.0.1:0).
+func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
 	fs := flag.NewFlagSet("example_server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	addr := fs.String("addr", ":8080", "listen address")
 	production := fs.Bool("production", false, "production mode: hide internals, log JSON")
 	baseURL := fs.String("base-url", "", "base URL of this server, for problem type URIs (default derived from -addr)")
+	genDocs := fs.String("gen-docs", "", "write the error catalog docs into this folder and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *genDocs != "" {
+		return generateDocs(*genDocs, *addr, *baseURL)
 	}
 
 	var logger *slog.Logger
 	if *production {
-		logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+		logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	} else {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -53,18 +70,18 @@ func run(args []string) error {
 	if *baseURL == "" {
 		*baseURL = baseFromAddr(ln.Addr().(*net.TCPAddr))
 	}
-	handler, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger})
+	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger})
 	if err != nil {
+		ln.Close()
 		return err
 	}
+	defer stopUpstream()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	mode := "development"
@@ -72,6 +89,9 @@ func run(args []string) error {
 		mode = "production"
 	}
 	logger.Info("example_server listening", "addr", ln.Addr().String(), "mode", mode, "baseURL", *baseURL)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
 
 	select {
 	case err := <-errc:
@@ -94,4 +114,28 @@ func baseFromAddr(a *net.TCPAddr) string {
 		host = a.IP.String()
 	}
 	return "http://" + net.JoinHostPort(host, fmt.Sprint(a.Port))
+}
+
+// generateDocs writes docs/errors.md (English), docs/errors.ko.md and
+// docs/openapi.yaml for the demo's catalog. The base URL defaults to the one
+// -addr's default gives, so the committed files do not depend on the
+// machine.
+func generateDocs(dir, addr, baseURL string) error {
+	if baseURL == "" {
+		tcp, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			return err
+		}
+		baseURL = baseFromAddr(tcp)
+	}
+	catalog, err := newCatalog(strings.TrimSuffix(baseURL, "/") + "/problems/")
+	if err != nil {
+		return err
+	}
+	bundle, err := newBundle()
+	if err != nil {
+		return err
+	}
+	return problemdocs.WriteFiles(dir, catalog, problemdocs.OpenAPIOptions{Title: "problemkit example API — errors"},
+		bundle.Negotiate("en"), bundle.Negotiate("ko"))
 }

@@ -13,8 +13,7 @@ import (
 // header. It is an http.HandlerFunc, so it plugs into go-chi/httprate as
 // the limit handler, with the IETF RateLimit-* header names:
 //
-//	r.With(httprate.Limit(5, time.Minute,
-//		httprate.WithKeyFuncs(httprate.KeyByRealIP),
+//	r.With(httprate.LimitBy(5, time.Minute, clientKey,
 //		httprate.WithLimitHandler(pl.RateLimited),
 //		httprate.WithResponseHeaders(httprate.ResponseHeaders{
 //			Limit: "RateLimit-Limit", Remaining: "RateLimit-Remaining",

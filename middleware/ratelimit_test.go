@@ -16,8 +16,7 @@ func TestRateLimitedWithHTTPRate(t *testing.T) {
 	// httprate does.
 	pl, logs := newPipeline(middleware.Options{Now: time.Now})
 	r := newRouter(pl)
-	r.With(httprate.Limit(2, time.Minute,
-		httprate.WithKeyFuncs(httprate.KeyByIP),
+	r.With(httprate.LimitBy(2, time.Minute, func(r *http.Request) (string, error) { return r.RemoteAddr, nil },
 		httprate.WithLimitHandler(pl.RateLimited),
 		httprate.WithResponseHeaders(httprate.ResponseHeaders{
 			Limit: "RateLimit-Limit", Remaining: "RateLimit-Remaining",

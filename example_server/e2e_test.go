@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/problemkit/problemkit/problemtest"
+)
+
+// syncBuffer collects the server's log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startServer runs the real server, flags and all, on a loopback port.
+func startServer(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), logs, func(a string) { addrc <- a })
+	}()
+	select {
+	case a := <-addrc:
+		t.Cleanup(func() {
+			cancel()
+			if err := <-errc; err != nil {
+				t.Errorf("server stopped with %v", err)
+			}
+		})
+		return "http://" + a, logs
+	case err := <-errc:
+		cancel()
+		t.Fatalf("server did not start: %v\n%s", err, logs)
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("server did not start in 10s")
+	}
+	return "", nil
+}
+
+// call is one request of the tour and of the tests.
+type call struct {
+	method, path, body string
+	header             map[string]string
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (c call) do(t *testing.T, base string) response {
+	t.Helper()
+	var body io.Reader
+	if c.body != "" {
+		body = strings.NewReader(c.body)
+	}
+	req, err := http.NewRequest(c.method, base+c.path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", c.method, c.path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// Secrets the demo plants: none may reach a production body, and the
+// client's ones no log line.
+const (
+	panicSecret  = "hunter2"
+	clientToken  = "client-bearer-6a1b9c"
+	clientCookie = "sid=client-cookie-77e"
+	clientPass   = "pw-never-log-me"
+)
+
+var upstreamSecrets = []string{"auth_subrequest_error", "sk-live-upstream-internal", "10.2.3.4", "cf_bad_gateway", "cloudflare", "Incorrect API key", "req_upstream_7f3a", "/v1/embeddings", upstreamAPIKey}
+
+func TestEndToEnd(t *testing.T) {
+	for _, mode := range []string{"development", "production"} {
+		t.Run(mode, func(t *testing.T) {
+			var args []string
+			production := mode == "production"
+			if production {
+				args = append(args, "-production")
+			}
+			base, logs := startServer(t, args...)
+			auth := map[string]string{"Authorization": "Bearer " + clientToken, "Cookie": clientCookie}
+			newUser := `{"username":"bob","email":"bob@example.com","password":"` + clientPass + `","age":30,"address":{"city":"Busan","zip":"48058"},"tags":["go"]}`
+			badUser := `{"username":"a!","email":"nope","password":"` + clientPass[:5] + `","age":200,"address":{"city":"","zip":"123"},"tags":["ok",""]}`
+			transfer := func(amount string, to string) string {
+				return `{"from":1,"to":` + to + `,"amount":` + amount + `,"currency":"KRW"}`
+			}
+
+			tests := []struct {
+				name   string
+				call   call
+				status int
+				code   string         // "" for a success
+				want   map[string]any // members of the body
+				header map[string]string
+				fields []string // pointer or in:field of each errors[] entry
+			}{
+				{name: "health", call: call{method: "GET", path: "/healthz"}, status: 200, want: map[string]any{"status": "ok"}},
+				{name: "sign-up with 7 broken rules, in Korean", call: call{method: "POST", path: "/users", body: badUser, header: map[string]string{"Accept-Language": "ko"}},
+					status: 422, code: "VALIDATION_ERROR",
+					want:   map[string]any{"title": "요청 값 검증에 실패했습니다", "detail": "7개 필드의 값이 올바르지 않습니다.", "count": float64(7)},
+					header: map[string]string{"Content-Language": "ko"},
+					fields: []string{"#/username", "#/email", "#/password", "#/age", "#/address/city", "#/address/zip", "#/tags/1"}},
+				{name: "sign-up", call: call{method: "POST", path: "/users", body: newUser, header: auth}, status: 201, want: map[string]any{"username": "bob", "id": float64(2)}},
+				{name: "username taken", call: call{method: "POST", path: "/users", body: strings.Replace(newUser, "bob", "taken", 1)},
+					status: 409, code: "USERNAME_TAKEN", want: map[string]any{"username": "taken", "detail": "The username taken is already in use."}},
+				{name: "malformed JSON", call: call{method: "POST", path: "/users", body: `{"username": "x",}`},
+					status: 400, code: "MALFORMED_JSON", want: map[string]any{"line": float64(1), "column": float64(18)}},
+				{name: "existing user", call: call{method: "GET", path: "/users/1"}, status: 200, want: map[string]any{"username": "alice"}},
+				{name: "non-numeric id", call: call{method: "GET", path: "/users/abc"}, status: 400, code: "INVALID_PARAMETER", fields: []string{"path:id"}},
+				{name: "unknown user", call: call{method: "GET", path: "/users/999", header: map[string]string{"Accept-Language": "ko-KR,ko;q=0.9"}},
+					status: 404, code: "USER_NOT_FOUND", want: map[string]any{"userId": float64(999), "detail": "ID가 999인 사용자가 없습니다."}},
+				{name: "transfer without Idempotency-Key", call: call{method: "POST", path: "/transfers", body: transfer("100", "2")},
+					status: 400, code: "INVALID_PARAMETER", fields: []string{"header:Idempotency-Key"}},
+				{name: "transfer to an unknown account", call: call{method: "POST", path: "/transfers", body: transfer("100", "9"), header: map[string]string{"Idempotency-Key": "k-1"}},
+					status: 404, code: "ACCOUNT_NOT_FOUND", want: map[string]any{"accountId": float64(9)}},
+				{name: "insufficient funds", call: call{method: "POST", path: "/transfers", body: transfer("7000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+					status: 422, code: "INSUFFICIENT_FUNDS", want: map[string]any{"availableBalance": float64(5000), "requiredAmount": float64(7000), "currency": "KRW"}},
+				{name: "transfer", call: call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+					status: 201, want: map[string]any{"amount": float64(1000)}},
+				{name: "same Idempotency-Key again", call: call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+					status: 409, code: "DUPLICATE_REQUEST"},
+				{name: "upstream fine", call: call{method: "GET", path: "/upstream/embeddings"}, status: 200, want: map[string]any{"model": "text-embedding-3-small"}},
+				{name: "upstream 500", call: call{method: "GET", path: "/upstream/embeddings?fail=500", header: auth}, status: 502, code: "UPSTREAM_ERROR", want: map[string]any{"dependency": "embeddings"}},
+				{name: "upstream 502", call: call{method: "GET", path: "/upstream/embeddings?fail=502"}, status: 502, code: "UPSTREAM_ERROR"},
+				{name: "upstream timeout", call: call{method: "GET", path: "/upstream/embeddings?fail=timeout"}, status: 504, code: "UPSTREAM_TIMEOUT"},
+				{name: "upstream 429", call: call{method: "GET", path: "/upstream/embeddings?fail=429"}, status: 503, code: "UPSTREAM_RATE_LIMITED", header: map[string]string{"Retry-After": "7"}},
+				{name: "upstream rejects our key", call: call{method: "GET", path: "/upstream/embeddings?fail=401"}, status: 502, code: "UPSTREAM_AUTH_FAILED"},
+				{name: "panic", call: call{method: "GET", path: "/panic", header: auth}, status: 500, code: "INTERNAL_ERROR"},
+				{name: "own deadline", call: call{method: "GET", path: "/slow"}, status: 503, code: "TIMEOUT"},
+				{name: "unknown path", call: call{method: "GET", path: "/nope"}, status: 404, code: "ROUTE_NOT_FOUND", want: map[string]any{"type": "about:blank"}},
+				{name: "wrong method", call: call{method: "DELETE", path: "/users/1"}, status: 405, code: "METHOD_NOT_ALLOWED", header: map[string]string{"Allow": "GET"}},
+			}
+			ids := map[string]string{} // response request IDs by step
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					r := tt.call.do(t, base)
+					if r.status != tt.status {
+						t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+					}
+					var body map[string]any
+					if err := json.Unmarshal(r.body, &body); err != nil {
+						t.Fatalf("body is not JSON: %s", r.body)
+					}
+					for k, v := range tt.want {
+						if body[k] != v {
+							t.Errorf("%s = %#v, want %#v", k, body[k], v)
+						}
+					}
+					for k, v := range tt.header {
+						if got := r.header.Get(k); got != v {
+							t.Errorf("header %s = %q, want %q", k, got, v)
+						}
+					}
+					checkFields(t, body, tt.fields)
+					ids[tt.name] = r.header.Get("X-Request-ID")
+					if tt.code == "" {
+						return
+					}
+					p, err := problemtest.CheckBody(r.status, r.header, r.body)
+					if err != nil {
+						t.Fatalf("not a well-formed problem: %v", err)
+					}
+					if p.Code != tt.code {
+						t.Errorf("code %q, want %q", p.Code, tt.code)
+					}
+					if _, hasDebug := p.Extensions["debug"]; hasDebug == production {
+						t.Errorf("debug member present = %v in %s mode", hasDebug, mode)
+					}
+					if production {
+						if leaks := problemtest.Leaks(r.body, append([]string{panicSecret, clientPass}, upstreamSecrets...)...); len(leaks) > 0 {
+							t.Errorf("production body leaks %v: %s", leaks, r.body)
+						}
+					}
+				})
+			}
+
+			t.Run("duplicate names the original request", func(t *testing.T) {
+				r := call{method: "POST", path: "/transfers", body: transfer("1", "2"), header: map[string]string{"Idempotency-Key": "k-1"}}.do(t, base)
+				var body map[string]any
+				_ = json.Unmarshal(r.body, &body)
+				if first := ids["transfer"]; first == "" || body["originalRequestId"] != first {
+					t.Errorf("originalRequestId = %v, want the first transfer's request ID %q", body["originalRequestId"], first)
+				}
+				if _, err := time.Parse(time.RFC3339, body["completedAt"].(string)); err != nil {
+					t.Errorf("completedAt = %v: %v", body["completedAt"], err)
+				}
+			})
+
+			t.Run("rate limit", func(t *testing.T) {
+				var last response
+				for i := range 6 {
+					last = call{method: "GET", path: "/limited"}.do(t, base)
+					if i < 5 && last.status != 200 {
+						t.Fatalf("request %d: %d", i+1, last.status)
+					}
+				}
+				p, err := problemtest.CheckBody(last.status, last.header, last.body)
+				if err != nil || p.Code != "RATE_LIMITED" || last.header.Get("Retry-After") == "" {
+					t.Errorf("6th request: %d %v %s", last.status, err, last.body)
+				}
+			})
+
+			t.Run("type URIs resolve", func(t *testing.T) {
+				for _, c := range []call{{method: "GET", path: "/users/999"}, {method: "POST", path: "/transfers"}} {
+					r := c.do(t, base)
+					var p map[string]any
+					_ = json.Unmarshal(r.body, &p)
+					typ, _ := p["type"].(string)
+					if !strings.HasPrefix(typ, base+"/problems/") {
+						t.Fatalf("type %q is not under this server's /problems/", typ)
+					}
+					doc := call{method: "GET", path: strings.TrimPrefix(typ, base), header: map[string]string{"Accept-Language": "ko"}}.do(t, base)
+					if doc.status != 200 || !strings.Contains(string(doc.body), "<code>"+p["code"].(string)+"</code>") || doc.header.Get("Content-Language") != "ko" {
+						t.Errorf("GET %s: %d %s", typ, doc.status, doc.body)
+					}
+				}
+			})
+
+			t.Run("logs", func(t *testing.T) {
+				out := logs.String()
+				for _, s := range []string{clientToken, clientCookie, clientPass, upstreamAPIKey} {
+					if strings.Contains(out, s) {
+						t.Errorf("a log line carries %q", s)
+					}
+				}
+				if !production {
+					return
+				}
+				var panicRecord map[string]any
+				for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+					var rec map[string]any
+					if err := json.Unmarshal([]byte(line), &rec); err != nil {
+						t.Fatalf("production log line is not JSON: %q", line)
+					}
+					if rec["msg"] == "panic recovered" {
+						panicRecord = rec
+					}
+				}
+				if panicRecord == nil {
+					t.Fatal("no log record of the panic")
+				}
+				if id, _ := panicRecord["requestId"].(string); id == "" || !strings.Contains(panicRecord["panic"].(string), panicSecret) {
+					t.Errorf("panic record lacks the request ID or the panic value: %v", panicRecord)
+				}
+			})
+		})
+	}
+}
+
+// checkFields compares the errors[] entries, each named by its pointer or,
+// for a parameter, "in:field".
+func checkFields(t *testing.T, body map[string]any, want []string) {
+	t.Helper()
+	entries, _ := body["errors"].([]any)
+	var got []string
+	for _, e := range entries {
+		m := e.(map[string]any)
+		if p, ok := m["pointer"].(string); ok {
+			got = append(got, p)
+		} else {
+			got = append(got, m["in"].(string)+":"+m["field"].(string))
+		}
+		if m["detail"] == "" || m["rule"] == "" {
+			t.Errorf("field error without detail or rule: %v", m)
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("errors[] = %v, want %v", got, want)
+	}
+}
