@@ -110,7 +110,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 // on: an unspecified host (":8080") becomes localhost.
 func baseFromAddr(a *net.TCPAddr) string {
 	host := "localhost"
-	if !a.IP.IsUnspecified() {
+	if a.IP != nil && !a.IP.IsUnspecified() {
 		host = a.IP.String()
 	}
 	return "http://" + net.JoinHostPort(host, fmt.Sprint(a.Port))
