@@ -1,0 +1,103 @@
+package middleware_test
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
+)
+
+// FuzzRequestID feeds arbitrary inbound request IDs to the pipeline. The ID
+// it answers with is the inbound one exactly when that is safe, a fresh
+// UUIDv7 otherwise; the header equals the body's requestId; nothing unsafe
+// reaches a header.
+func FuzzRequestID(f *testing.F) {
+	for _, seed := range []string{
+		"", "req-1", "0193b0c4-6f1e-7c2a-9d4e-2b1f0a9c8e77", "abc\r\nSet-Cookie: x=1",
+		"a\nb", "<script>", "요청", strings.Repeat("a", 128), strings.Repeat("a", 129),
+		"trace:1.2_3-4", "\x00", "a b", `"quoted"`, "%0d%0a",
+	} {
+		f.Add(seed)
+	}
+	pl := middleware.New(middleware.Options{Production: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		middleware.WriteError(w, r, problem.New(problem.RouteNotFound))
+	}))
+	f.Fuzz(func(t *testing.T, inbound string) {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header["X-Request-Id"] = []string{inbound} // unchecked, as a raw client could send
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+
+		got := rec.Header().Get("X-Request-ID")
+		if middleware.ValidRequestID(inbound) {
+			if got != inbound {
+				t.Fatalf("safe inbound %q replaced by %q", inbound, got)
+			}
+		} else if u, err := uuid.Parse(got); err != nil || u.Version() != 7 {
+			t.Fatalf("unsafe inbound %q answered with %q, not a fresh UUIDv7", inbound, got)
+		}
+		if !middleware.ValidRequestID(got) {
+			t.Fatalf("unsafe request ID %q in a header", got)
+		}
+		var p problem.Problem
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+			t.Fatalf("body is not a problem: %v", err)
+		}
+		if p.RequestID != got || p.Status != rec.Code {
+			t.Fatalf("requestId %q vs header %q; status %d vs %d", p.RequestID, got, p.Status, rec.Code)
+		}
+	})
+}
+
+// FuzzAccept feeds arbitrary Accept headers: the answer is always a
+// well-formed problem, as JSON or as XML, whose status equals the HTTP
+// status.
+func FuzzAccept(f *testing.F) {
+	for _, seed := range []string{
+		"", "*/*", "application/problem+xml", "application/problem+json, application/problem+xml;q=0.9",
+		"application/xml;q=0.8, */*;q=0.1", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+		"application/problem+xml;q=abc", "application/problem+xml;q=1.5", ";;;,,,", "xml", strings.Repeat("application/xml,", 200),
+	} {
+		f.Add(seed)
+	}
+	pl := middleware.New(middleware.Options{Production: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		middleware.WriteError(w, r, problem.New(problem.ValidationFailed).With("count", 1).WithFields(problem.FieldError{Pointer: "#/a<b>", Field: "a<b>", Rule: "required", Detail: "a & b"}))
+	}))
+	f.Fuzz(func(t *testing.T, accept string) {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header["Accept"] = []string{accept}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var p problem.Problem
+		switch ct := rec.Header().Get("Content-Type"); ct {
+		case problem.MediaType:
+			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+				t.Fatalf("JSON body does not decode: %v", err)
+			}
+		case problem.MediaTypeXML:
+			var doc struct {
+				XMLName xml.Name
+				Status  int `xml:"status"`
+			}
+			if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil || doc.XMLName.Space != problem.XMLNamespace {
+				t.Fatalf("XML body does not decode as an RFC 9457 document: %v", err)
+			}
+			p.Status = doc.Status
+		default:
+			t.Fatalf("Content-Type %q", ct)
+		}
+		if p.Status != rec.Code || rec.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("status member %d, HTTP %d", p.Status, rec.Code)
+		}
+	})
+}
