@@ -5,6 +5,7 @@ import (
 	"text/template"
 
 	gotemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
+	"github.com/problemkit/problemkit/internal/tmpl"
 )
 
 // funcs are the template functions every message may use.
@@ -34,7 +35,34 @@ func (textParser) Parse(src, leftDelim, rightDelim string) (gotemplate.ParsedTem
 	if err != nil {
 		return nil, err
 	}
+	if leftDelim == "{{" && rightDelim == "}}" {
+		// The usual message — text, {{.name}}, {{.name | josa "은"}} —
+		// renders without text/template's reflection; the parsed template
+		// stays for data that is not a map.
+		if fast, ok := tmpl.Compile(src, fastFuncs); ok {
+			return compiled{fast: fast, slow: parsed{t}}, nil
+		}
+	}
 	return parsed{t}, nil
+}
+
+// fastFuncs are funcs in the form the fast path calls them.
+var fastFuncs = map[string]tmpl.Func{"josa": func(arg string, v any) string { return josa(arg, v) }}
+
+// compiled is a message template with a fast path for map data.
+type compiled struct {
+	fast *tmpl.Template
+	slow parsed
+}
+
+func (c compiled) Execute(data any) (string, error) {
+	switch d := data.(type) {
+	case map[string]any:
+		return c.fast.Execute(d), nil
+	case nil:
+		return c.fast.Execute(nil), nil
+	}
+	return c.slow.Execute(data)
 }
 
 type literal string

@@ -22,6 +22,11 @@ type state struct {
 	id string
 	p  *Pipeline
 	w  *responseWriter // nil when the pipeline did not wrap the writer
+
+	// Storage for the writer and the response header's value slice, so
+	// they cost no allocation of their own.
+	rw  responseWriter
+	hdr [1]string
 }
 
 type stateKey struct{}
@@ -71,12 +76,14 @@ func (p *Pipeline) RequestID(next http.Handler) http.Handler {
 		if !ValidRequestID(id) {
 			id = newRequestID()
 		}
-		w.Header()[p.idHeader] = []string{id}
 		s := &state{Context: r.Context(), id: id, p: p}
+		s.hdr[0] = id
+		w.Header()[p.idHeader] = s.hdr[:1:1] // capacity 1: an Add copies
 		if rw, ok := w.(*responseWriter); ok {
 			s.w = rw
 		} else {
-			s.w = &responseWriter{ResponseWriter: w}
+			s.rw.ResponseWriter = w
+			s.w = &s.rw
 			w = s.w
 		}
 		next.ServeHTTP(w, r.WithContext(s))

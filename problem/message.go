@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"text/template"
+
+	"github.com/problemkit/problemkit/internal/tmpl"
 )
 
 // Message is text that is localized when a problem is rendered, not when the
@@ -127,33 +129,33 @@ func Execute(src string, data map[string]any) string {
 	if !strings.Contains(src, "{{") {
 		return src
 	}
-	var tmpl *template.Template
-	if v, ok := templates.Load(src); ok {
-		t, ok := v.(*template.Template)
-		if !ok {
-			return src
+	v, ok := templates.Load(src)
+	if !ok {
+		var compiled any
+		if fast, ok := tmpl.Compile(src, nil); ok {
+			compiled = fast
+		} else if t, err := template.New("").Option("missingkey=zero").Parse(src); err == nil {
+			compiled = t
+		} else {
+			compiled = err
 		}
-		tmpl = t
-	} else {
-		t, err := template.New("").Option("missingkey=zero").Parse(src)
 		if templateCount.Load() < maxCachedTemplates {
 			templateCount.Add(1)
-			if err != nil {
-				templates.Store(src, err)
-			} else {
-				templates.Store(src, t)
-			}
+			templates.Store(src, compiled)
 		}
-		if err != nil {
+		v = compiled
+	}
+	switch t := v.(type) {
+	case *tmpl.Template:
+		return t.Execute(data)
+	case *template.Template:
+		var b strings.Builder
+		if err := t.Execute(&b, data); err != nil {
 			return src
 		}
-		tmpl = t
+		return strings.ReplaceAll(b.String(), "<no value>", "")
 	}
-	var b strings.Builder
-	if err := tmpl.Execute(&b, data); err != nil {
-		return src
-	}
-	return strings.ReplaceAll(b.String(), "<no value>", "")
+	return src // the source did not parse
 }
 
 // Text returns a Message with fixed text and no ID: it is shown as is in
