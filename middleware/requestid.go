@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -108,16 +109,45 @@ func ValidRequestID(id string) bool {
 	return true
 }
 
-// newRequestID returns a UUIDv7, time-ordered so that logs sort by it.
+// newRequestID returns a UUIDv7 (RFC 9562 §5.7), time-ordered so that
+// logs sort by it. The bits are made here and formatted by google/uuid:
+// uuid.NewV7 reads its randomness through an io.Reader, which moves its
+// array to the heap, and its pool that avoids this is a global switch a
+// library must not flip for its application. This way the ID string is the
+// only allocation.
 func newRequestID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		// The random source failed (crypto/rand does not since Go 1.24).
-		// Fall back to time and a process-wide sequence, still unique and
-		// ordered, rather than fail the request.
+	var u uuid.UUID
+	if _, err := rand.Read(u[8:]); err != nil {
+		// crypto/rand does not fail since Go 1.24; stay unique anyway.
 		return fmt.Sprintf("%016x-%08x", time.Now().UnixNano(), fallbackSeq.Add(1))
 	}
-	return id.String()
+	ms, seq := v7Clock()
+	u[0], u[1], u[2], u[3], u[4], u[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
+	u[6] = 0x70 | byte(seq>>8)&0x0F // version 7, then the counter's top bits
+	u[7] = byte(seq)
+	u[8] = 0x80 | u[8]&0x3F // the RFC 9562 variant
+	return u.String()
 }
 
-var fallbackSeq atomic.Uint64
+var (
+	// v7Last is the last (unix ms << 12 | counter) handed out. Within one
+	// millisecond the 12-bit counter orders IDs (RFC 9562 §6.2, method 1);
+	// when it overflows, or the clock steps back, the time borrows from the
+	// next millisecond, so IDs of one process never go backwards.
+	v7Last      atomic.Int64
+	fallbackSeq atomic.Uint64
+)
+
+func v7Clock() (ms, seq int64) {
+	now := time.Now().UnixMilli() << 12
+	for {
+		last := v7Last.Load()
+		next := now
+		if next <= last {
+			next = last + 1
+		}
+		if v7Last.CompareAndSwap(last, next) {
+			return next >> 12, next & 0xFFF
+		}
+	}
+}

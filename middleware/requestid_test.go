@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -49,7 +50,7 @@ func TestRequestID(t *testing.T) {
 			}
 			if !tt.keep {
 				u, err := uuid.Parse(got)
-				if err != nil || u.Version() != 7 {
+				if err != nil || u.Version() != 7 || u.Variant() != uuid.RFC4122 {
 					t.Errorf("request ID %q is not a fresh UUIDv7 (err %v)", got, err)
 				}
 			}
@@ -101,5 +102,33 @@ func TestContextWithRequestID(t *testing.T) {
 	}
 	if _, ok := middleware.RequestIDFromContext(context.Background()); ok {
 		t.Errorf("a bare context has a request ID")
+	}
+}
+
+func TestRequestIDsUniqueUnderConcurrency(t *testing.T) {
+	pl, _ := newPipeline(middleware.Options{})
+	h := pl.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	const workers, each = 8, 500
+	ids := make(chan string, workers*each)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+				ids <- rec.Header().Get("X-Request-ID")
+			}
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	seen := make(map[string]bool, workers*each)
+	for id := range ids {
+		if seen[id] {
+			t.Fatalf("duplicate request ID %q", id)
+		}
+		seen[id] = true
 	}
 }
