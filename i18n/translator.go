@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 
@@ -15,7 +16,17 @@ import (
 type translator struct {
 	lang  string              // BCP 47 tag of the language, for Content-Language
 	chain []*goi18n.Localizer // the language, its supported parents, the default
+
+	// fixed caches the text of messages without data or count, such as
+	// titles and field labels: it cannot change for a language. Bounded by
+	// maxFixed entries.
+	mu    sync.RWMutex
+	fixed map[fixedKey]string
 }
+
+type fixedKey struct{ id, def, one string }
+
+const maxFixed = 4096
 
 var _ problem.Translator = (*translator)(nil)
 
@@ -30,7 +41,26 @@ func (t *translator) Language() string { return t.lang }
 // language's parents, then to the default language, then to m's own
 // English default; Translate never fails.
 func (t *translator) Translate(m problem.Message) string {
-	s, _ := t.translate(m)
+	if m.ID == "" || len(m.Data) > 0 || m.Count != nil || m.IsLiteral() {
+		s, _ := t.translate(m)
+		return s
+	}
+	key := fixedKey{m.ID, m.Default, m.One}
+	t.mu.RLock()
+	s, ok := t.fixed[key]
+	t.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s, _ = t.translate(m)
+	t.mu.Lock()
+	if t.fixed == nil {
+		t.fixed = make(map[fixedKey]string)
+	}
+	if len(t.fixed) < maxFixed {
+		t.fixed[key] = s
+	}
+	t.mu.Unlock()
 	return s
 }
 

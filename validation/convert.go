@@ -135,8 +135,8 @@ func (d *Decoder) pick(rule, base, kind, suffix string) string {
 }
 
 // detail builds a field detail: the path, the rule and its parameter, and
-// the message of key with the field label, rule and param as data, rendered
-// in English as Detail.
+// the message of key with the field label, rule and param as data. Detail
+// is left to the renderer, which translates Message for the request.
 func (d *Decoder) detail(p path, rule, param, key string, data map[string]any, count any) problem.FieldError {
 	m := d.message(d.label(p), rule, param, key, data, count)
 	return problem.FieldError{
@@ -144,7 +144,6 @@ func (d *Decoder) detail(p path, rule, param, key string, data map[string]any, c
 		Field:   p.dotted(),
 		Rule:    rule,
 		Param:   param,
-		Detail:  problem.DefaultTranslator.Translate(m),
 		Message: m,
 	}
 }

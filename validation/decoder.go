@@ -321,7 +321,12 @@ func (d *Decoder) typeError(doc []byte, v any, e *json.UnmarshalTypeError) error
 	if want == "integer" && strings.HasPrefix(e.Value, "number ") && isInteger(strings.TrimPrefix(e.Value, "number ")) {
 		id = "type.range" // a whole number too large for its field
 	}
-	return problem.New(problem.InvalidFieldType).WithFields(d.detail(p, "type", want, id, nil, nil)).Wrap(e)
+	// encoding/json puts a rejected number's literal in Value ("number
+	// 123…"), and the cause is logged: keep only its JSON type, so that no
+	// field value — a secret one included — reaches the log.
+	cause := *e
+	cause.Value, _, _ = strings.Cut(e.Value, " ")
+	return problem.New(problem.InvalidFieldType).WithFields(d.detail(p, "type", want, id, nil, nil)).Wrap(&cause)
 }
 
 // isInteger reports whether s is a JSON number with no fraction or exponent.

@@ -58,7 +58,11 @@
 // "meta[key]"). Fields of embedded structs are promoted, as encoding/json
 // does. Rule is the validator tag (for "dive" elements, the element's tag),
 // Param its parameter with Go field names of cross-field rules (eqfield,
-// required_with, …) replaced by JSON names. Detail is the English message.
+// required_with, …) replaced by JSON names. Detail is left empty: the
+// middleware translates Message into it for each request, in the client's
+// language, so it is rendered once. Outside the middleware, render it with
+// any problem.Translator, such as problem.DefaultTranslator.Translate(f.Message)
+// for English.
 //
 // Paths are resolved from validator's StructNamespace (Go names, which are
 // unambiguous) and the json tags, so the Decoder needs no tag name function

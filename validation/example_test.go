@@ -86,7 +86,8 @@ func ExampleDecoder_Params() {
 	in := listOrders{Page: 1}
 	err := validation.New(validation.Options{}).Params(req, &in)
 	for _, f := range err.(*problem.Error).Fields() {
-		fmt.Printf("%s %s: %s\n", f.In, f.Field, f.Detail)
+		// The middleware renders Message in the client's language; here, English.
+		fmt.Printf("%s %s: %s\n", f.In, f.Field, problem.DefaultTranslator.Translate(f.Message))
 	}
 	// Output:
 	// query page: page must be 1 or greater

@@ -92,7 +92,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("status %d for client input: %v", pe.Status(), err)
 		}
 		for _, fe := range pe.Fields() {
-			if fe.Detail == "" || fe.Rule == "" || !strings.HasPrefix(fe.Pointer, "#") {
+			if problem.DefaultTranslator.Translate(fe.Message) == "" || fe.Message.ID == "" || fe.Rule == "" || !strings.HasPrefix(fe.Pointer, "#") {
 				t.Fatalf("incomplete field detail %+v", fe)
 			}
 			if _, err := url.Parse(fe.Pointer); err != nil {

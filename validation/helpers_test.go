@@ -10,7 +10,8 @@ import (
 	"github.com/problemkit/problemkit/problem"
 )
 
-// field is the part of a problem.FieldError the tests compare.
+// field is the part of a problem.FieldError the tests compare; Detail is
+// the English rendering of its Message, as a renderer writes it.
 type field struct {
 	Pointer, Field, In, Rule, Param, Detail string
 }
@@ -18,7 +19,7 @@ type field struct {
 func fieldsOf(e *problem.Error) []field {
 	var out []field
 	for _, f := range e.Fields() {
-		out = append(out, field{f.Pointer, f.Field, f.In, f.Rule, f.Param, f.Detail})
+		out = append(out, field{f.Pointer, f.Field, f.In, f.Rule, f.Param, rendered(f)})
 	}
 	return out
 }
@@ -38,4 +39,12 @@ func asProblem(t *testing.T, err error) *problem.Error {
 		t.Fatalf("error = %v (%T), want a *problem.Error", err, err)
 	}
 	return pe
+}
+
+// rendered renders a field error's message as the default renderer does.
+func rendered(f problem.FieldError) string {
+	if f.Detail != "" {
+		return f.Detail
+	}
+	return problem.DefaultTranslator.Translate(f.Message)
 }

@@ -73,7 +73,6 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 		if in != "" {
 			out.Field, out.In = name, in
 			out.Message.Data["field"] = paramLabel(name)
-			out.Detail = problem.DefaultTranslator.Translate(out.Message)
 		}
 		b.add(out, idx)
 	}
@@ -172,8 +171,7 @@ func (b *binder) bind(sv reflect.Value, idx []int) error {
 		}
 		m := b.d.message(paramLabel(name), rule, want, key, nil, nil)
 		b.add(problem.FieldError{
-			Field: name, In: in, Rule: rule, Param: want,
-			Detail: problem.DefaultTranslator.Translate(m), Message: m,
+			Field: name, In: in, Rule: rule, Param: want, Message: m,
 		}, fidx)
 		if b.failed == nil {
 			b.failed = make(map[string]bool)
