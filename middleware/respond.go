@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/problemkit/problemkit/problem"
@@ -264,8 +266,13 @@ func addVary(h http.Header, v string) {
 
 // writeMinimal is the answer of last resort, when the pipeline itself
 // failed: fixed bytes, no allocation-heavy machinery that could fail again.
+// It still keeps the contract (problemtest.CheckBody), timestamp included;
+// the time is time.Now, not Options.Now, which is user code that could be
+// what failed. The ID is quoted as JSON: ContextWithRequestID accepts any.
 func writeMinimal(w http.ResponseWriter, r *http.Request, id, idHeader string) {
-	body := `{"type":"about:blank","title":"Internal Server Error","status":500,"code":"INTERNAL_ERROR","requestId":"` + id + `"}`
+	qid, _ := json.Marshal(id) // a string always marshals
+	body := `{"type":"about:blank","title":"Internal Server Error","status":500,"code":"INTERNAL_ERROR","requestId":` + string(qid) +
+		`,"timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `"}`
 	h := w.Header()
 	for _, k := range staleHeaders {
 		delete(h, k)
