@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -183,9 +185,18 @@ func handWrittenValidation() http.Handler {
 	return r
 }
 
-func problemkitValidation(b *testing.B) http.Handler {
+func problemkitValidation(b *testing.B) http.Handler { return validationStack(b, discard) }
+
+// problemkitValidationUnlogged is the same stack with a logger at Warn, as
+// services that do not log client errors run it: it shows what the one log
+// record per failure costs.
+func problemkitValidationUnlogged(b *testing.B) http.Handler {
+	return validationStack(b, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})))
+}
+
+func validationStack(b *testing.B, logger *slog.Logger) http.Handler {
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	pl := middleware.New(middleware.Options{Production: true, Logger: discard, Catalog: catalog, Localizer: benchBundle(b)})
+	pl := middleware.New(middleware.Options{Production: true, Logger: logger, Catalog: catalog, Localizer: benchBundle(b)})
 	dec := validation.New(validation.Options{})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
@@ -210,6 +221,7 @@ func BenchmarkValidationProblem(b *testing.B) {
 	}{
 		{"hand_written", func(*testing.B) http.Handler { return handWrittenValidation() }},
 		{"problemkit", problemkitValidation},
+		{"problemkit_4xx_unlogged", problemkitValidationUnlogged},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			h := c.h(b)

@@ -34,6 +34,7 @@ var comparisons = []comparison{
 	{what: "localized 404, English, vs hand-written", ours: "LocalizedNotFound/en/problemkit", base: "LocalizedNotFound/en/hand_written", maxTime: 2},
 	{what: "localized 404, Korean, vs hand-written", ours: "LocalizedNotFound/ko/problemkit", base: "LocalizedNotFound/ko/hand_written", maxTime: 2},
 	{what: "422 with 3 fields, Korean, vs hand-written", ours: "ValidationProblem/problemkit", base: "ValidationProblem/hand_written", maxTime: 1.5},
+	{what: "422 with 3 fields, Korean, 4xx not logged, vs hand-written", ours: "ValidationProblem/problemkit_4xx_unlogged", base: "ValidationProblem/hand_written"},
 	{what: "422 with 3 fields, Korean, parallel, vs hand-written", ours: "ValidationProblemParallel/problemkit", base: "ValidationProblemParallel/hand_written"},
 	{what: "panic → 500 vs chi Recoverer", ours: "Panic/problemkit", base: "Panic/chi_Recoverer"},
 	{what: "request ID, inbound, vs chi RequestID", ours: "RequestIDPath/problemkit/inbound", base: "RequestIDPath/chi_RequestID/inbound"},
