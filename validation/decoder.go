@@ -439,5 +439,5 @@ func (d *Decoder) validationError(code *problem.Code, root reflect.Value, err er
 		return problem.New(problem.InternalError).Wrap(err)
 	}
 	fields := d.fieldErrors(root, verrs)
-	return problem.New(code).With("count", len(fields)).WithFields(fields...).Wrap(err)
+	return problem.New(code).With("count", len(fields)).WithFields(fields...).Wrap(&RulesError{Errors: verrs, fields: fields})
 }

@@ -86,7 +86,12 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 	}
 	e := problem.New(problem.InvalidParameter).With("count", len(fields)).WithFields(fields...)
 	if verr != nil {
-		e.Wrap(verr)
+		var verrs validator.ValidationErrors
+		if errors.As(verr, &verrs) {
+			e.Wrap(&RulesError{Errors: verrs, fields: fields})
+		} else {
+			e.Wrap(verr)
+		}
 	}
 	return e
 }
