@@ -67,6 +67,7 @@ func (w *jsonWriter) str(name, v string) {
 // U+FFFD, and U+2028/U+2029 escaped for JavaScript.
 func appendString(b *bytes.Buffer, s string) {
 	const hex = "0123456789abcdef"
+	valid := utf8.ValidString(s)
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -87,6 +88,10 @@ func appendString(b *bytes.Buffer, s string) {
 				b.WriteString(`\r`)
 			case '\t':
 				b.WriteString(`\t`)
+			case '\b':
+				b.WriteString(`\b`)
+			case '\f':
+				b.WriteString(`\f`)
 			default:
 				b.WriteString(`\u00`)
 				b.WriteByte(hex[c>>4])
@@ -94,6 +99,19 @@ func appendString(b *bytes.Buffer, s string) {
 			}
 			i++
 			start = i
+			continue
+		}
+		if valid {
+			// Valid UTF-8: only U+2028 and U+2029 (E2 80 A8/A9) need escaping.
+			if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
+				b.WriteString(s[start:i])
+				b.WriteString(`\u202`)
+				b.WriteByte(hex[s[i+2]&0xF])
+				i += 3
+				start = i
+				continue
+			}
+			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
