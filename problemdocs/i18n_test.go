@@ -1,0 +1,86 @@
+package problemdocs_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/problemkit/problemkit/i18n"
+	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemdocs"
+)
+
+// TestHandlerLanguages serves the docs through the real i18n bundle: the
+// same page in English and in Korean, as HTML and as JSON.
+func TestHandlerLanguages(t *testing.T) {
+	bundle, err := i18n.New(i18n.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := middleware.New(middleware.Options{Catalog: testCatalog(), Localizer: bundle})
+	r := chi.NewRouter()
+	r.Use(pl.Handler)
+	r.NotFound(pl.NotFound)
+	r.Mount("/problems", problemdocs.Handler(testCatalog(), bundle))
+
+	tests := []struct {
+		name, path, lang, accept string
+		status                   int
+		ctype, contentLang       string
+		contains                 []string
+	}{
+		{"English HTML", "/problems/validation-error", "en", "text/html", 200, "text/html; charset=utf-8", "en",
+			[]string{`<html lang="en">`, "Request validation failed", "What the client should do"}},
+		{"Korean HTML", "/problems/validation-error", "ko-KR", "text/html", 200, "text/html; charset=utf-8", "ko",
+			[]string{`<html lang="ko">`, "요청 값 검증에 실패했습니다", "클라이언트가 할 일"}},
+		{"Korean JSON", "/problems/validation-error", "ko", "application/json", 200, "application/json", "ko",
+			[]string{`"title": "요청 값 검증에 실패했습니다"`, `"code": "VALIDATION_ERROR"`}},
+		{"Korean index", "/problems/", "ko", "", 200, "text/html; charset=utf-8", "ko", []string{"오류 목록"}},
+		{"unknown code in Korean", "/problems/nope", "ko", "", 404, "application/problem+json", "ko",
+			[]string{`"code":"ROUTE_NOT_FOUND"`, "이 주소에 설명된 오류 코드가 없습니다."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+			req.Header.Set("Accept-Language", tt.lang)
+			req.Header.Set("Accept", tt.accept)
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, req)
+			if rec.Code != tt.status || rec.Header().Get("Content-Type") != tt.ctype || rec.Header().Get("Content-Language") != tt.contentLang {
+				t.Fatalf("got %d %q %q, want %d %q %q", rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Content-Language"), tt.status, tt.ctype, tt.contentLang)
+			}
+			for _, c := range tt.contains {
+				if !strings.Contains(rec.Body.String(), c) {
+					t.Errorf("body lacks %q", c)
+				}
+			}
+		})
+	}
+}
+
+// TestKoreanMarkdown renders the catalog in Korean with the real bundle:
+// no English label is left where a Korean one exists.
+func TestKoreanMarkdown(t *testing.T) {
+	bundle, err := i18n.New(i18n.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := problemdocs.Markdown(&b, testCatalog(), bundle.Negotiate("ko")); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"# 오류 목록", "## 목차", "| 코드 | HTTP 상태 | 제목 | 재시도 가능 |", "**의미.**", "**클라이언트가 할 일.**"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Korean Markdown lacks %q", want)
+		}
+	}
+	for _, english := range []string{"What it means", "When it happens", "What the client should do", "Extension members"} {
+		if strings.Contains(out, english) {
+			t.Errorf("Korean Markdown still says %q", english)
+		}
+	}
+}
