@@ -27,7 +27,6 @@ type Localizer = middleware.Localizer
 func Handler(cat *problem.Catalog, loc Localizer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
 			middleware.WriteError(w, r, problem.New(problem.MethodNotAllowed).WithHeader("Allow", "GET, HEAD"))
 			return
 		}

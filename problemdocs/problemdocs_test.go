@@ -186,3 +186,12 @@ func TestHandler(t *testing.T) {
 		})
 	}
 }
+
+func TestHandlerRefusesWrites(t *testing.T) {
+	h := problemdocs.Handler(testCatalog(), nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/problems/insufficient-funds", nil))
+	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" || len(rec.Header().Values("Allow")) != 1 {
+		t.Errorf("POST: %d, Allow %q", rec.Code, rec.Header().Values("Allow"))
+	}
+}
