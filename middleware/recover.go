@@ -32,6 +32,12 @@ func (e *PanicError) Unwrap() error {
 // it.
 func (p *Pipeline) Recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := w.(*responseWriter); !ok {
+			// Used without RequestID above it: track the response's
+			// progress here, so a panic after it started aborts the
+			// connection instead of appending a problem to it.
+			w = &responseWriter{ResponseWriter: w}
+		}
 		defer func() {
 			v := recover()
 			if v == nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -231,7 +232,10 @@ func (p *Pipeline) render(w http.ResponseWriter, r *http.Request, doc *problem.P
 		delete(h, k)
 	}
 	for k, vs := range extra {
-		h[http.CanonicalHeaderKey(k)] = vs
+		// Clipped: the values belong to the *problem.Error, which may be
+		// shared by concurrent requests; a later Add (addVary) must copy
+		// rather than append into its array.
+		h[http.CanonicalHeaderKey(k)] = slices.Clip(vs)
 	}
 	if ctype == problem.MediaType {
 		h["Content-Type"] = hdrProblemJSON

@@ -260,6 +260,27 @@ func TestRenderedHeaders(t *testing.T) {
 	}
 }
 
+// TestProblemHeadersNotAliased answers with one *problem.Error, whose
+// header slice has spare capacity, the way a shared error value is reused
+// across requests: rendering must never append into the Error's own array
+// (concurrent requests would race on it).
+func TestProblemHeadersNotAliased(t *testing.T) {
+	pl, _ := newPipeline(middleware.Options{Production: true})
+	shared := problem.ServiceUnavailable.New().
+		WithHeader("Vary", "Origin").WithHeader("Vary", "X-A").WithHeader("Vary", "X-B")
+	r := newRouter(pl)
+	r.Get("/busy", middleware.Handle(func(http.ResponseWriter, *http.Request) error { return shared }))
+	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/busy", nil))
+	checkProblem(t, rec, p, 503, "SERVICE_UNAVAILABLE")
+	if got, want := strings.Join(rec.Header().Values("Vary"), ", "), "Origin, X-A, X-B, Accept, Accept-Language"; got != want {
+		t.Errorf("Vary = %q, want %q", got, want)
+	}
+	vs := shared.Header()["Vary"]
+	if spare := vs[len(vs):cap(vs)]; strings.Join(spare, "") != "" {
+		t.Errorf("rendering wrote %q into the shared Error's header array", spare)
+	}
+}
+
 func TestHEADHasNoBody(t *testing.T) {
 	pl, _ := newPipeline(middleware.Options{})
 	r := newRouter(pl)
