@@ -64,10 +64,10 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		return nil, nil, err
 	}
 	pl := middleware.New(middleware.Options{
-		Logger:     cfg.logger,
-		Production: cfg.production,
-		Catalog:    catalog,
-		Localizer:  bundle,
+		Logger:      cfg.logger,
+		Development: !cfg.production,
+		Catalog:     catalog,
+		Localizer:   bundle,
 	})
 
 	stop := func() {}

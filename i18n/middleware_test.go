@@ -25,9 +25,8 @@ var _ middleware.Localizer = (*i18n.Bundle)(nil)
 func TestMiddleware(t *testing.T) {
 	bundle := newBundle(t, i18n.Options{Files: []fs.FS{appFiles}})
 	pl := middleware.New(middleware.Options{
-		Localizer:  bundle,
-		Production: true,
-		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Localizer: bundle,
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)

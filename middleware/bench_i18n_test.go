@@ -73,7 +73,7 @@ func handWritten404(title, detail, lang string) http.HandlerFunc {
 // document and headers, both behind request IDs and panic recovery.
 func BenchmarkLocalizedNotFound(b *testing.B) {
 	catalog := problem.NewCatalog("https://api.example.com/problems/").MustRegister(benchUserNotFound)
-	pl := middleware.New(middleware.Options{Production: true, Logger: discard, Catalog: catalog, Localizer: benchBundle(b)})
+	pl := middleware.New(middleware.Options{Logger: discard, Catalog: catalog, Localizer: benchBundle(b)})
 	ours := chi.NewRouter()
 	ours.Use(pl.Handler)
 	ours.Get("/users/{id}", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -196,7 +196,7 @@ func problemkitValidationUnlogged(b *testing.B) http.Handler {
 
 func validationStack(b *testing.B, logger *slog.Logger) http.Handler {
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	pl := middleware.New(middleware.Options{Production: true, Logger: logger, Catalog: catalog, Localizer: benchBundle(b)})
+	pl := middleware.New(middleware.Options{Logger: logger, Catalog: catalog, Localizer: benchBundle(b)})
 	dec := validation.New(validation.Options{})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)

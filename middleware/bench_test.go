@@ -70,7 +70,7 @@ func runParallel(b *testing.B, h http.Handler, req *http.Request) {
 }
 
 func benchPipeline() *middleware.Pipeline {
-	return middleware.New(middleware.Options{Production: true, Logger: discard})
+	return middleware.New(middleware.Options{Logger: discard})
 }
 
 // happyRouters are the three stacks of the happy-path comparison.
@@ -119,7 +119,7 @@ var benchUserNotFound = &problem.Code{
 // sets the same headers.
 func BenchmarkTypedError(b *testing.B) {
 	catalog := problem.NewCatalog("https://api.example.com/problems/").MustRegister(benchUserNotFound)
-	pl := middleware.New(middleware.Options{Production: true, Logger: discard, Catalog: catalog})
+	pl := middleware.New(middleware.Options{Logger: discard, Catalog: catalog})
 	ours := chi.NewRouter()
 	ours.Use(pl.Handler)
 	ours.Get("/users/{id}", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {

@@ -20,7 +20,7 @@
 //
 // Build one Pipeline per application and mount it first:
 //
-//	pl := middleware.New(middleware.Options{Production: true, Logger: logger})
+//	pl := middleware.New(middleware.Options{Logger: logger})
 //	r := chi.NewRouter()
 //	r.Use(pl.Handler)
 //	r.NotFound(pl.NotFound)
@@ -58,6 +58,9 @@
 // context done) gets nothing and is logged at info level with status 499.
 //
 // # Production and development
+//
+// Production is the default: the zero Options are safe to face clients.
+// Set Options.Development to see the debug member while developing.
 //
 // In production, a 5xx or unmapped error shows only its declared or
 // generic title and detail, the code and the request ID: never the error's

@@ -24,7 +24,7 @@ func Example() {
 	}
 	catalog := problem.NewCatalog("https://api.example.com/problems/").MustRegister(orderNotFound)
 	pl := middleware.New(middleware.Options{
-		Catalog: catalog, Production: true, Logger: quiet,
+		Catalog: catalog, Logger: quiet,
 		Now: func() time.Time { return time.Date(2026, 11, 22, 1, 2, 3, 0, time.UTC) },
 	})
 
@@ -48,7 +48,7 @@ func Example() {
 }
 
 func ExamplePipeline_MethodNotAllowed() {
-	pl := middleware.New(middleware.Options{Production: true, Logger: quiet})
+	pl := middleware.New(middleware.Options{Logger: quiet})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
@@ -62,7 +62,7 @@ func ExamplePipeline_MethodNotAllowed() {
 }
 
 func ExampleHandlerFunc() {
-	pl := middleware.New(middleware.Options{Production: true, Logger: quiet})
+	pl := middleware.New(middleware.Options{Logger: quiet})
 	mux := http.NewServeMux()
 	mux.Handle("GET /report", middleware.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("render report: %w", errors.New("template: missing key \"total\""))

@@ -27,7 +27,7 @@ func FuzzRequestID(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	pl := middleware.New(middleware.Options{Production: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		middleware.WriteError(w, r, problem.New(problem.RouteNotFound))
 	}))
@@ -69,7 +69,7 @@ func FuzzAccept(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	pl := middleware.New(middleware.Options{Production: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		middleware.WriteError(w, r, problem.New(problem.ValidationFailed).With("count", 1).WithFields(problem.FieldError{Pointer: "#/a<b>", Field: "a<b>", Rule: "required", Detail: "a & b"}))
 	}))

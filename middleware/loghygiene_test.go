@@ -77,7 +77,7 @@ var hygHandlers = []struct {
 // hygRouter is the application under test, logging through h. Its
 // /upstream route calls upURL with credentials of its own.
 func hygRouter(h slog.Handler, upURL string) http.Handler {
-	pl := middleware.New(middleware.Options{Production: true, Logger: slog.New(h)})
+	pl := middleware.New(middleware.Options{Logger: slog.New(h)})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)

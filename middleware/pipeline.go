@@ -26,10 +26,12 @@ type Localizer interface {
 type Options struct {
 	// Logger receives one record per failure. Nil means slog.Default().
 	Logger *slog.Logger
-	// Production hides the internals of 5xx and unmapped errors behind a
-	// generic message and omits the debug member. The default, false, is
-	// development mode.
-	Production bool
+	// Development adds a "debug" member to every problem (the error, its
+	// chain, the panic stack) and shows the texts of 5xx problems as
+	// written. The zero value, false, is production mode: 5xx and unmapped
+	// errors are reduced to their declared or generic texts. Never enable
+	// it where clients can see the responses.
+	Development bool
 	// Catalog holds the application's codes and the base of their type
 	// URIs. Nil means problem.NewCatalog(""): the built-in codes, with type
 	// URIs under problem.DefaultTypeBase.
@@ -74,7 +76,7 @@ type Pipeline struct {
 func New(opts Options) *Pipeline {
 	p := &Pipeline{
 		log:         opts.Logger,
-		production:  opts.Production,
+		production:  !opts.Development,
 		catalog:     opts.Catalog,
 		mapper:      opts.Mapper,
 		localizer:   opts.Localizer,

@@ -79,7 +79,7 @@ func TestPanicInsideThePipelineItself(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(middleware.Options{Production: tt.production, Catalog: testCatalog(), Localizer: tt.localizer})
+			pl, logs := newPipeline(middleware.Options{Development: !tt.production, Catalog: testCatalog(), Localizer: tt.localizer})
 			r := newRouter(pl)
 			r.Get("/fail", middleware.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 			r.Get("/ok", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
@@ -141,7 +141,7 @@ func (ppMarshalRefuser) MarshalJSON() ([]byte, error) { return nil, errors.New("
 // extension member that cannot be encoded is dropped, the problem is still
 // answered in full, and the encoding error gets a record of its own.
 func TestUnencodableExtension(t *testing.T) {
-	pl, logs := newPipeline(middleware.Options{Production: true, Catalog: testCatalog()})
+	pl, logs := newPipeline(middleware.Options{Catalog: testCatalog()})
 	r := newRouter(pl)
 	r.Get("/fail", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
 		return userNotFound.New().With("userId", 7).With("owner", ppMarshalRefuser{})

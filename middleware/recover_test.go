@@ -29,7 +29,7 @@ func TestPanicBecomesProblem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(middleware.Options{Production: tt.production})
+			pl, logs := newPipeline(middleware.Options{Development: !tt.production})
 			r := newRouter(pl)
 			r.Get("/panic", func(http.ResponseWriter, *http.Request) { panic(tt.value) })
 			rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/panic", nil))

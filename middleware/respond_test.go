@@ -127,7 +127,7 @@ func TestErrorsBecomeProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(middleware.Options{Production: tt.production, Catalog: testCatalog()})
+			pl, logs := newPipeline(middleware.Options{Development: !tt.production, Catalog: testCatalog()})
 			r := newRouter(pl)
 			r.Get("/things/{id}", middleware.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 
@@ -194,7 +194,7 @@ func TestTypeURIs(t *testing.T) {
 }
 
 func TestDevelopmentDebugMember(t *testing.T) {
-	pl, _ := newPipeline(middleware.Options{})
+	pl, _ := newPipeline(middleware.Options{Development: true})
 	r := newRouter(pl)
 	r.Get("/err", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
 		return fmt.Errorf("load user: %w", sql.ErrNoRows)
@@ -224,7 +224,7 @@ func TestDevelopmentDebugMember(t *testing.T) {
 
 func TestRegisteredSentinel(t *testing.T) {
 	mapper := problem.NewMapper(testCatalog()).Register(sql.ErrNoRows, userNotFound)
-	pl, _ := newPipeline(middleware.Options{Catalog: testCatalog(), Mapper: mapper, Production: true})
+	pl, _ := newPipeline(middleware.Options{Catalog: testCatalog(), Mapper: mapper})
 	r := newRouter(pl)
 	r.Get("/", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
 		return fmt.Errorf("select user: %w", sql.ErrNoRows)
@@ -234,7 +234,7 @@ func TestRegisteredSentinel(t *testing.T) {
 }
 
 func TestRenderedHeaders(t *testing.T) {
-	pl, _ := newPipeline(middleware.Options{Production: true})
+	pl, _ := newPipeline(middleware.Options{})
 	r := newRouter(pl)
 	r.Get("/busy", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		// Headers meant for the success response must not survive.
@@ -265,7 +265,7 @@ func TestRenderedHeaders(t *testing.T) {
 // across requests: rendering must never append into the Error's own array
 // (concurrent requests would race on it).
 func TestProblemHeadersNotAliased(t *testing.T) {
-	pl, _ := newPipeline(middleware.Options{Production: true})
+	pl, _ := newPipeline(middleware.Options{})
 	shared := problem.ServiceUnavailable.New().
 		WithHeader("Vary", "Origin").WithHeader("Vary", "X-A").WithHeader("Vary", "X-B")
 	r := newRouter(pl)
@@ -405,10 +405,15 @@ func TestServeMuxAndWriteError(t *testing.T) {
 	}
 
 	t.Run("outside any pipeline", func(t *testing.T) {
+		// The fallback pipeline is production mode: a handler nobody put
+		// behind a Pipeline must not show internals.
 		rec := httptest.NewRecorder()
-		middleware.WriteError(rec, httptest.NewRequest(http.MethodGet, "/x", nil), errors.New("secret sauce"))
+		middleware.WriteError(rec, httptest.NewRequest(http.MethodGet, "/x", nil), errors.New("dial db-7.internal: password=hunter2"))
 		if rec.Code != 500 || rec.Header().Get("X-Request-ID") == "" {
 			t.Errorf("status %d, request ID %q", rec.Code, rec.Header().Get("X-Request-ID"))
+		}
+		if strings.Contains(rec.Body.String(), "hunter2") || strings.Contains(rec.Body.String(), `"debug"`) {
+			t.Errorf("the fallback pipeline leaks: %s", rec.Body)
 		}
 	})
 }
@@ -486,7 +491,7 @@ func TestLogLevelsAndSecrets(t *testing.T) {
 
 func TestPanicInsideThePipeline(t *testing.T) {
 	mapper := problem.NewMapper(nil).RegisterFunc(func(error) *problem.Error { panic("mapper bug") })
-	pl, logs := newPipeline(middleware.Options{Mapper: mapper, Production: true})
+	pl, logs := newPipeline(middleware.Options{Mapper: mapper})
 	r := newRouter(pl)
 	r.Get("/", middleware.Handle(func(http.ResponseWriter, *http.Request) error { return errors.New("x") }))
 	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/", nil))
@@ -514,7 +519,7 @@ func TestGoldenBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, _ := newPipeline(middleware.Options{Production: tt.production, Catalog: testCatalog()})
+			pl, _ := newPipeline(middleware.Options{Development: !tt.production, Catalog: testCatalog()})
 			r := newRouter(pl)
 			r.Post("/users", middleware.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 			req := httptest.NewRequest(http.MethodPost, "/users", nil)

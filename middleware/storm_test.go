@@ -190,9 +190,8 @@ func stormServers(t *testing.T, lg *stormLog, upTransport *http.Transport) (api,
 	})
 
 	pl := middleware.New(middleware.Options{
-		Production: true,
-		Logger:     slog.New(slog.NewJSONHandler(lg, nil)),
-		Catalog:    problem.NewCatalog("https://api.example.com/problems/").MustRegister(stormConflict),
+		Logger:  slog.New(slog.NewJSONHandler(lg, nil)),
+		Catalog: problem.NewCatalog("https://api.example.com/problems/").MustRegister(stormConflict),
 	})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)

@@ -10,7 +10,7 @@ import (
 )
 
 func ExampleCheckBody() {
-	pl := middleware.New(middleware.Options{Production: true})
+	pl := middleware.New(middleware.Options{})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		panic("db password=hunter2")
 	}))

@@ -13,7 +13,7 @@ import (
 )
 
 func TestCheckAcceptsPipelineResponses(t *testing.T) {
-	pl := middleware.New(middleware.Options{Production: true})
+	pl := middleware.New(middleware.Options{})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)

@@ -22,7 +22,7 @@ import (
 func TestEndToEnd(t *testing.T) {
 	dec := validation.New(validation.Options{MaxBytes: 256, EchoValues: true})
 	r := chi.NewRouter()
-	r.Use(middleware.New(middleware.Options{Production: true, Logger: discard()}).Handler)
+	r.Use(middleware.New(middleware.Options{Logger: discard()}).Handler)
 	r.Post("/tenants/{tenant}/users", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var p struct {
 			Tenant string `path:"tenant" validate:"alphanum"`
