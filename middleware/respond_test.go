@@ -37,6 +37,19 @@ type statusErr struct{ table string }
 func (e statusErr) Error() string   { return "no row in " + e.table }
 func (e statusErr) StatusCode() int { return http.StatusNotFound }
 
+// foreignErr carries another service's problem document.
+type foreignErr struct{ doc *problem.Problem }
+
+func (e foreignErr) Error() string             { return "upstream said: " + e.doc.Title }
+func (e foreignErr) Problem() *problem.Problem { return e.doc }
+
+// poolErr is a duck-typed 5xx whose code the catalog does not declare.
+type poolErr struct{}
+
+func (poolErr) Error() string     { return "pg pool exhausted on db-7.internal" }
+func (poolErr) StatusCode() int   { return http.StatusServiceUnavailable }
+func (poolErr) ErrorCode() string { return "PG_POOL_EXHAUSTED" }
+
 // codedErr names a catalog code without importing problemkit.
 type codedErr struct{}
 
@@ -54,8 +67,9 @@ func TestErrorsBecomeProblems(t *testing.T) {
 		title      string
 		detail     string
 		ext        map[string]any
-		hidden     []string // must not appear in the body
-		debug      bool     // a debug member is expected
+		want       map[string]any // standard members to compare, by name
+		hidden     []string       // must not appear in the body
+		debug      bool           // a debug member is expected
 	}{
 		{
 			name: "typed error", err: userNotFound.New().With("userId", 7),
@@ -119,6 +133,28 @@ func TestErrorsBecomeProblems(t *testing.T) {
 			hidden: []string{"query", "deadline"},
 		},
 		{
+			name: "foreign 5xx problem keeps nothing of its own", production: true,
+			err: foreignErr{doc: &problem.Problem{Status: 503, Type: "https://internal.corp/x", Code: "PG_DOWN",
+				Title: `db-7.internal refused {{printf "%s" "INJECTED"}}`, Detail: "dial tcp 10.0.0.7:5432",
+				Extensions: map[string]any{"dsn": "postgres://u:hunter2@db"}}},
+			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service Unavailable", want: map[string]any{"type": "about:blank"},
+			hidden: []string{"hunter2", "INJECTED", "internal.corp", "PG_DOWN", "db-7", "10.0.0.7", "dsn"},
+		},
+		{
+			name: "foreign 4xx title is shown, never run as a template", production: true,
+			err:    foreignErr{doc: &problem.Problem{Status: 409, Title: `{{printf "%s" "INJECTED"}} conflict`, Code: "SLOT_TAKEN"}},
+			status: 409, code: "SLOT_TAKEN", title: `{{printf "%s" "INJECTED"}} conflict`,
+		},
+		{
+			name: "a *problem.Problem returned as an error", production: true,
+			err:    &problem.Problem{Status: 410, Title: "Gone fishing", Code: "FISH_GONE"},
+			status: 410, code: "FISH_GONE", title: "Gone fishing",
+		},
+		{
+			name: "duck-typed 5xx hides its internal code", production: true, err: poolErr{},
+			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service Unavailable", hidden: []string{"PG_POOL", "db-7"},
+		},
+		{
 			name: "extension cannot overwrite standard members", production: true,
 			err:    userNotFound.New().With("status", 200).With("title", "hijacked").With("code", "X").With("userId", 1),
 			status: 404, code: "USER_NOT_FOUND", title: "User not found", detail: "No user has the ID 1.",
@@ -142,6 +178,9 @@ func TestErrorsBecomeProblems(t *testing.T) {
 			}
 			if p.Instance != "/things/7" {
 				t.Errorf("instance = %q", p.Instance)
+			}
+			if got := p.Type; tt.want["type"] != nil && got != tt.want["type"] {
+				t.Errorf("type = %q, want %v", got, tt.want["type"])
 			}
 			for k, want := range tt.ext {
 				if got := p.Extensions[k]; got != want {

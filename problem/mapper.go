@@ -138,6 +138,11 @@ func (m *Mapper) fromDuck(name string, status int, err error) *Error {
 	if status < 400 || status > 599 {
 		return nil // not an error status: nothing we can honestly answer with
 	}
+	if status >= 500 {
+		// A server error the catalog does not declare: its name is an
+		// internal detail, like its text.
+		return serverError(status, err)
+	}
 	if name == "" || !validCodeName(name) {
 		name = codeForStatus(status)
 	}
@@ -145,9 +150,21 @@ func (m *Mapper) fromDuck(name string, status int, err error) *Error {
 	return New(c).Wrap(err)
 }
 
-// fromProblem maps a problem document a foreign error carries. Its texts are
-// kept as they are (they cannot be translated); a code known to the
-// catalog brings its declaration instead.
+// serverError is the problem for a 5xx the catalog does not declare: the
+// plain HTTP problem for its status, with nothing of the error's own texts,
+// code or members, which stay in the log (and in development's debug
+// member). A 500 is InternalError.
+func serverError(status int, err error) *Error {
+	if status == InternalError.Status {
+		return New(InternalError).Wrap(err)
+	}
+	return New(&Code{Code: codeForStatus(status), Status: status, Type: BlankType, Title: StatusTitle(status)}).Wrap(err)
+}
+
+// fromProblem maps a problem document a foreign error carries. A 4xx keeps
+// its texts as literals (they cannot be translated); a 5xx keeps nothing
+// (see serverError); a code known to the catalog brings its declaration
+// instead.
 func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
 	status := doc.Status
 	if status < 400 || status > 599 {
@@ -161,6 +178,9 @@ func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
 		e.fields = slices.Clip(doc.Errors)
 		return e
 	}
+	if status >= 500 {
+		return serverError(status, err)
+	}
 	name := doc.Code
 	if !validCodeName(name) {
 		name = codeForStatus(status)
@@ -173,7 +193,8 @@ func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
 	if typ == "" {
 		typ = BlankType
 	}
-	e := New(&Code{Code: name, Status: status, Type: typ, Title: title}).Wrap(err)
+	// The foreign texts are literals: never run as templates.
+	e := New(&Code{Code: name, Status: status, Type: typ, Title: StatusTitle(status)}).Wrap(err)
 	e.title = Text(title)
 	if doc.Detail != "" {
 		e.detail = Text(doc.Detail)

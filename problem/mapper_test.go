@@ -174,8 +174,10 @@ func TestMap(t *testing.T) {
 			want: mapped{code: "ACCOUNT_FROZEN", status: 409, typ: "https://billing.example.com/probs/frozen", title: "Account frozen", detail: "Account 12 is frozen.", cause: foreignUnknown},
 		},
 		{name: "3. Problem() without type or title", err: foreignBlank, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: foreignBlank}},
-		{name: "3. Problem() with a non-error status", err: foreignBadStatus, want: mapped{code: "INTERNAL_SERVER_ERROR", status: 500, typ: problem.BlankType, title: "OK?", cause: foreignBadStatus}},
-		{name: "3. Problem() of a known code with another status", err: foreignKnownCodeOtherStatus, want: mapped{code: "RATE_LIMITED", status: 503, typ: problem.BlankType, title: "Busy", cause: foreignKnownCodeOtherStatus}},
+		// A foreign 5xx keeps nothing of its own: its texts, code and
+		// members may be another service's internals.
+		{name: "3. Problem() with a non-error status", err: foreignBadStatus, want: builtin(problem.InternalError, internalDetail, foreignBadStatus)},
+		{name: "3. Problem() of a known code with another status", err: foreignKnownCodeOtherStatus, want: mapped{code: "SERVICE_UNAVAILABLE", status: 503, typ: problem.BlankType, title: "Service Unavailable", cause: foreignKnownCodeOtherStatus}},
 		{name: "3. Problem() returning nil falls through", err: foreignNil, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: foreignNil}},
 		{name: "3. Problem() before ErrorCode/StatusCode", err: problemBeforeDuck, want: builtin(problem.ServiceUnavailable, problem.ServiceUnavailable.Detail, problemBeforeDuck)},
 		{name: "4. ErrorCode known to the catalog", err: knownCode, want: builtin(userNotFound, notFoundDetail, knownCode)},

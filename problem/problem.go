@@ -280,6 +280,11 @@ func (p *Problem) setMember(k string, v json.RawMessage) bool {
 	return false
 }
 
+// Problem returns p itself, so that a *Problem returned as an error is
+// mapped as the problem it is (see Mapper.Map) rather than as an unknown
+// error.
+func (p *Problem) Problem() *Problem { return p }
+
 // Error lets a decoded Problem be used as an error value. The text names the
 // status, code and title; it is meant for logs.
 func (p *Problem) Error() string {
