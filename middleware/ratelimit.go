@@ -41,7 +41,7 @@ func (p *Pipeline) RateLimited(w http.ResponseWriter, r *http.Request) {
 			n = max(int64(time.Unix(n, 0).Sub(now).Seconds()+0.999), 1)
 			h.Set(name, strconv.FormatInt(n, 10))
 		}
-		retry = int(n)
+		retry = max(int(n), 1) // 0 means "now": retrying at once is what a client would do anyway
 	}
 	if retry == 0 {
 		if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s > 0 {

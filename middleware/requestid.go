@@ -74,7 +74,9 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 func (p *Pipeline) RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(p.idHeader)
-		if !ValidRequestID(id) {
+		if outer := stateFrom(r.Context()); outer != nil && outer.id != "" {
+			id = outer.id // mounted twice (router and sub-router): one ID
+		} else if !ValidRequestID(id) {
 			id = newRequestID()
 		}
 		s := &state{Context: r.Context(), id: id, p: p}

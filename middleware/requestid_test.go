@@ -132,3 +132,28 @@ func TestRequestIDsUniqueUnderConcurrency(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestRequestIDMountedTwice: a sub-router with the pipeline too keeps the
+// ID the outer one assigned, so everything between them logs the same ID.
+func TestRequestIDMountedTwice(t *testing.T) {
+	pl, _ := newPipeline(middleware.Options{})
+	var outer, inner string
+	r := newRouter(pl)
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			outer, _ = middleware.RequestIDFromContext(r.Context())
+			next.ServeHTTP(w, r)
+		})
+	})
+	r.Route("/api", func(sub chiRouter) {
+		sub.Use(pl.Handler)
+		sub.Get("/x", func(w http.ResponseWriter, r *http.Request) {
+			inner, _ = middleware.RequestIDFromContext(r.Context())
+			middleware.WriteError(w, r, userNotFound.New())
+		})
+	})
+	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/api/x", nil))
+	if outer == "" || inner != outer || p.RequestID != outer || rec.Header().Get("X-Request-ID") != outer {
+		t.Errorf("outer %q, inner %q, body %q, header %q: want one ID", outer, inner, p.RequestID, rec.Header().Get("X-Request-ID"))
+	}
+}

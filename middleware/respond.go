@@ -76,6 +76,11 @@ func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (c
 	} else {
 		e = p.mapper.Map(err)
 	}
+	if e.Code() == problem.ClientClosedRequest {
+		// The client is still here (checked above): whatever was
+		// cancelled, the server cancelled it, such as a call it gave up on.
+		e = problem.New(problem.InternalError).Wrap(err)
+	}
 	if rw != nil && rw.started {
 		p.logRecord(r, id, err, e, rw.status, "failure after the response started; nothing more was written")
 		return false

@@ -497,6 +497,21 @@ func TestClientGone(t *testing.T) {
 	}
 }
 
+// TestServerCancelledIsNotAClientGone: a handler that cancels its own
+// call (the client still waiting) fails with a 500, not a silent 499.
+func TestServerCancelledIsNotAClientGone(t *testing.T) {
+	pl, logs := newPipeline(middleware.Options{})
+	r := newRouter(pl)
+	r.Get("/hedged", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		return problem.New(problem.ClientClosedRequest).Wrap(context.Canceled) // as upstream's Canceled kind maps
+	}))
+	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/hedged", nil))
+	checkProblem(t, rec, p, 500, "INTERNAL_ERROR")
+	if rec0 := logs.one(t); rec0["level"] != "ERROR" {
+		t.Errorf("log record = %v", rec0)
+	}
+}
+
 func TestLogLevelsAndSecrets(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -109,11 +109,16 @@ func (e *Error) Wrap(cause error) *Error {
 	return e
 }
 
-// Code returns the error's catalog code.
-func (e *Error) Code() *Code { return e.code }
+// Code returns the error's catalog code; InternalError for a zero Error.
+func (e *Error) Code() *Code {
+	if e.code == nil {
+		return InternalError
+	}
+	return e.code
+}
 
 // Status returns the HTTP status of the error's code.
-func (e *Error) Status() int { return e.code.Status }
+func (e *Error) Status() int { return e.Code().Status }
 
 // Title returns the localizable title: the code's, unless the error came
 // from a foreign problem with its own.
@@ -121,7 +126,7 @@ func (e *Error) Title() Message {
 	if !e.title.IsZero() {
 		return e.title
 	}
-	return e.code.TitleMessage()
+	return e.Code().TitleMessage()
 }
 
 // Detail returns the localizable detail: the one set with WithDetail or
@@ -146,10 +151,10 @@ func (e *Error) Detail() Message {
 // members as template data, whatever detail the call site set. Production
 // responses for 5xx problems use it.
 func (e *Error) DefaultDetail() Message {
-	if e.code.Detail == "" {
+	if e.Code().Detail == "" {
 		return Message{}
 	}
-	return e.code.DetailMessage(maps.Clone(e.ext))
+	return e.Code().DetailMessage(maps.Clone(e.ext))
 }
 
 // Extensions returns the extension members. The map must not be modified.
@@ -168,13 +173,13 @@ func (e *Error) Unwrap() error { return e.cause }
 // Error returns the code, the detail and the cause, for logs.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.code.Code)
+	b.WriteString(e.Code().Code)
 	if d := e.Detail(); !d.IsZero() {
 		b.WriteString(": ")
 		b.WriteString(DefaultTranslator.Translate(d))
 	} else {
 		b.WriteString(": ")
-		b.WriteString(e.code.Title)
+		b.WriteString(e.Code().Title)
 	}
 	if e.cause != nil {
 		b.WriteString(": ")

@@ -293,3 +293,10 @@ func TestErrorConcurrentReads(t *testing.T) {
 		<-done
 	}
 }
+
+func TestZeroErrorIsAnInternalError(t *testing.T) {
+	var e problem.Error
+	if e.Status() != 500 || e.Code() != problem.InternalError || e.Error() == "" || e.Title().Default == "" {
+		t.Errorf("zero Error: status %d, code %v, text %q", e.Status(), e.Code().Code, e.Error())
+	}
+}

@@ -164,7 +164,19 @@ func encodeXMLValue(e *xml.Encoder, name string, v any, depth int) error {
 		}
 		return e.EncodeToken(start.End())
 	case reflect.Struct:
-		return e.EncodeElement(rv.Interface(), start)
+		// Through its JSON form, so members are named by their json tags,
+		// as in the JSON document, never by Go field names.
+		b, err := json.Marshal(rv.Interface())
+		if err != nil {
+			return err
+		}
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		var x any
+		if err := d.Decode(&x); err != nil {
+			return err
+		}
+		return encodeXMLValue(e, name, x, depth+1)
 	default:
 		return e.EncodeElement(fmt.Sprint(rv.Interface()), start)
 	}

@@ -188,3 +188,23 @@ func TestMarshalXMLNestedTooDeeply(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestXMLStructExtensionUsesJSONNames(t *testing.T) {
+	type amount struct {
+		Value    int               `json:"value"`
+		Currency string            `json:"currency"`
+		Meta     map[string]string `json:"meta,omitempty"`
+		secret   string
+	}
+	p := &problem.Problem{Status: 422, Title: "Insufficient funds", Extensions: map[string]any{
+		"balance": amount{Value: 5, Currency: "KRW", Meta: map[string]string{"bank": "x"}, secret: "s"},
+	}}
+	b, err := xml.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<balance><currency>KRW</currency><meta><bank>x</bank></meta><value>5</value></balance>`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("XML = %s\nwant it to contain %s", b, want)
+	}
+}

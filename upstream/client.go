@@ -117,6 +117,10 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 // http.Client.Do: it returns resp when err is nil and the status is below
 // 400, otherwise nil and an *Error, having read and closed the body.
 func (c *Client) Check(resp *http.Response, err error) (*http.Response, error) {
+	if resp == nil && err == nil {
+		// Not a result any http.Client gives; refuse it rather than crash.
+		err = errors.New("upstream: no response and no error")
+	}
 	var method string
 	var u *url.URL
 	var ue *url.Error

@@ -611,3 +611,12 @@ func TestKindString(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNothing(t *testing.T) {
+	c := upstream.New("svc", upstream.Options{})
+	resp, err := c.Check(nil, nil)
+	var ue *upstream.Error
+	if resp != nil || !errors.As(err, &ue) || ue.Kind != upstream.Unreachable {
+		t.Errorf("Check(nil, nil) = %v, %v; want an Unreachable *upstream.Error", resp, err)
+	}
+}
