@@ -28,7 +28,11 @@
 //	r.Get("/users/{id}", middleware.Handle(getUser))
 //
 // Handlers return errors (Handle, HandlerFunc) or call WriteError; both
-// work with chi and http.ServeMux alike.
+// work with chi and http.ServeMux alike. One difference remains:
+// http.ServeMux answers unknown paths and wrong methods itself, in plain
+// text, before any handler runs; register a "/" pattern with pl.NotFound to
+// make its unknown paths problems. Its 405s have no hook: use chi where
+// those must be problems too.
 //
 // # The pipeline
 //

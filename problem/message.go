@@ -63,7 +63,7 @@ type defaultTranslator struct{}
 
 func (defaultTranslator) Language() string { return "en" }
 
-func (defaultTranslator) Translate(m Message) string {
+func (t defaultTranslator) Translate(m Message) string {
 	if m.literal {
 		return m.Default
 	}
@@ -71,7 +71,7 @@ func (defaultTranslator) Translate(m Message) string {
 	if m.One != "" && isOne(m.Count) {
 		src = m.One
 	}
-	return Execute(src, ResolveData(m.Data, DefaultTranslator))
+	return Execute(src, ResolveData(m.Data, t))
 }
 
 // isOne reports whether a plural count is exactly one. The count may be of

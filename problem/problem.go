@@ -32,10 +32,19 @@ const BlankType = "about:blank"
 // The zero value is an empty problem; a Problem is not safe for concurrent
 // mutation.
 type Problem struct {
-	Type     string
-	Title    string
-	Status   int
-	Detail   string
+	// Type is a URI reference identifying the problem type; BlankType
+	// when the problem has no meaning beyond its status.
+	Type string
+	// Title is a short summary of the problem type, the same for every
+	// occurrence (except for localization).
+	Title string
+	// Status is the HTTP status code; renderers make it equal the
+	// response's.
+	Status int
+	// Detail explains this occurrence, for humans.
+	Detail string
+	// Instance is a URI reference identifying this occurrence; problemkit
+	// writes the request path.
 	Instance string
 
 	// Code is the stable application error code, such as "USER_NOT_FOUND".

@@ -9,19 +9,31 @@ import (
 	"github.com/problemkit/problemkit/problem"
 )
 
-// Entry is one code as the documents show it, localized.
+// Entry is one code as the documents show it, localized. The docs handler
+// serves it as JSON.
 type Entry struct {
-	Code        string           `json:"code"`
-	Status      int              `json:"status"`
-	Type        string           `json:"type"`
-	Title       string           `json:"title"`
-	Description string           `json:"description"`
-	When        string           `json:"when"`
-	Action      string           `json:"action"`
-	Retryable   bool             `json:"retryable"`
-	Members     []problem.Member `json:"members,omitempty"`
-	Headers     []string         `json:"headers,omitempty"`
-	Example     *problem.Problem `json:"example"`
+	// Code is the stable application code.
+	Code string `json:"code"`
+	// Status is the HTTP status.
+	Status int `json:"status"`
+	// Type is the resolved type URI.
+	Type string `json:"type"`
+	// Title is the localized title.
+	Title string `json:"title"`
+	// Description says what the code means, localized.
+	Description string `json:"description"`
+	// When says when it happens, localized.
+	When string `json:"when"`
+	// Action says what the client should do, localized.
+	Action string `json:"action"`
+	// Retryable reports whether repeating the request may succeed.
+	Retryable bool `json:"retryable"`
+	// Members are the extension members, their descriptions localized.
+	Members []problem.Member `json:"members,omitempty"`
+	// Headers are the response headers the code's problems carry.
+	Headers []string `json:"headers,omitempty"`
+	// Example is an example problem body.
+	Example *problem.Problem `json:"example"`
 }
 
 // exampleTime is the timestamp of example bodies, fixed so that generated
@@ -70,9 +82,17 @@ func entry(cat *problem.Catalog, c *problem.Code, tr problem.Translator) Entry {
 	if c == problem.ValidationFailed || c == problem.InvalidFieldType || c == problem.UnknownField || c == problem.InvalidParameter {
 		example.Errors = exampleFields(c)
 	}
-	members := c.Members
+	// Localized once here, for every output.
+	members := make([]problem.Member, 0, len(c.Members)+1)
+	for _, m := range c.Members {
+		m.Description = tr.Translate(c.MemberMessage(m))
+		members = append(members, m)
+	}
 	if len(example.Errors) > 0 {
-		members = append(slices.Clone(members), problem.Member{Name: "errors", Type: "array", Description: lblErrorsMember.Default})
+		members = append(members, problem.Member{Name: "errors", Type: "array", Description: tr.Translate(lblErrorsMember)})
+	}
+	if len(members) == 0 {
+		members = nil
 	}
 	return Entry{
 		Code: c.Code, Status: c.Status, Type: cat.TypeURI(c),

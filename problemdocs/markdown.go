@@ -46,7 +46,7 @@ func Markdown(w io.Writer, cat *problem.Catalog, tr problem.Translator) error {
 		} else {
 			fmt.Fprintf(bw, "\n\n| %s | %s | %s |\n| --- | --- | --- |\n", t(lblMember), t(lblJSONType), t(lblAbout))
 			for _, m := range e.Members {
-				fmt.Fprintf(bw, "| `%s` | %s | %s |\n", m.Name, m.Type, cell(memberText(tr, e.Code, m)))
+				fmt.Fprintf(bw, "| `%s` | %s | %s |\n", m.Name, m.Type, cell(m.Description))
 			}
 			fmt.Fprintln(bw)
 		}
@@ -60,16 +60,6 @@ func Markdown(w io.Writer, cat *problem.Catalog, tr problem.Translator) error {
 		fmt.Fprintf(bw, "**%s.**\n\n```json\n%s\n```\n", t(lblExample), body)
 	}
 	return bw.Flush()
-}
-
-// memberText localizes a member's description (Code.MemberMessage),
-// falling back to the declared English; the errors member every field
-// problem carries has a label of its own.
-func memberText(tr problem.Translator, code string, m problem.Member) string {
-	if m.Name == "errors" && code != "" {
-		return tr.Translate(lblErrorsMember)
-	}
-	return tr.Translate((&problem.Code{Code: code}).MemberMessage(m))
 }
 
 func yesNo(tr problem.Translator, b bool) string {

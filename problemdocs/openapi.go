@@ -43,7 +43,7 @@ func OpenAPI(w io.Writer, cat *problem.Catalog, tr problem.Translator, opts Open
 			if m.Name == "errors" {
 				continue
 			}
-			props[m.Name] = map[string]any{"type": m.Type, "description": memberText(tr, e.Code, m)}
+			props[m.Name] = map[string]any{"type": m.Type, "description": m.Description}
 		}
 		example, err := toJSONValue(e.Example)
 		if err != nil {

@@ -24,3 +24,13 @@ func ExampleCheckBody() {
 	// 500 INTERNAL_ERROR <nil>
 	// []
 }
+
+func ExampleLeaks() {
+	body := []byte(`{"title":"Internal Server Error","detail":"open /etc/app/db.yaml: db password=hunter2"}`)
+	for _, leak := range problemtest.Leaks(body, "hunter2") {
+		fmt.Println(leak)
+	}
+	// Output:
+	// file path: "rror\",\"detail\":\"open /etc/app/db.yaml: db pass"
+	// secret "hunter2"
+}

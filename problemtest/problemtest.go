@@ -99,6 +99,8 @@ var internals = []struct {
 	{"debug member", regexp.MustCompile(`"debug"\s*:`)},
 }
 
+var instanceMember = regexp.MustCompile(`"instance"\s*:\s*"(?:[^"\\]|\\.)*"`)
+
 // Leaks reports what in body betrays the server's internals — a stack
 // trace, a Go file position, a runtime frame, a panic text, a file path, a
 // debug member — or contains any of the given secrets (panic values,
@@ -106,9 +108,12 @@ var internals = []struct {
 // one line per finding; none means clean.
 func Leaks(body []byte, secrets ...string) []string {
 	var found []string
+	// The instance member is the client's own request path, which may
+	// look like a file path ("/app/…"): it is not scanned for internals.
+	scanned := instanceMember.ReplaceAll(body, []byte(`"instance":""`))
 	for _, m := range internals {
-		if loc := m.re.FindIndex(body); loc != nil {
-			found = append(found, fmt.Sprintf("%s: %q", m.name, excerpt(body, loc[0], loc[1])))
+		if loc := m.re.FindIndex(scanned); loc != nil {
+			found = append(found, fmt.Sprintf("%s: %q", m.name, excerpt(scanned, loc[0], loc[1])))
 		}
 	}
 	for _, s := range secrets {

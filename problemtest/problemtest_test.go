@@ -93,6 +93,8 @@ func TestLeaks(t *testing.T) {
 		{"escaped secret", `{"detail":"say \"hi\" now"}`, []string{`say "hi" now`}, 1},
 		{"debug member", `{"debug":{}}`, nil, 1},
 		{"URL path is not a file path", `{"instance":"/users/42","type":"https://api.example.com/problems/x"}`, nil, 0},
+		{"instance looking like a file path", `{"instance":"/app/tmp/report","title":"Not Found"}`, nil, 0},
+		{"a file path elsewhere still counts", `{"instance":"/app/x","detail":"open /app/config.yaml"}`, nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

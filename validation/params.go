@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"context"
 	"encoding"
 	"errors"
 	"net/http"
@@ -53,11 +52,7 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 	if err := b.bind(rv.Elem(), nil); err != nil {
 		return problem.New(problem.InternalError).Wrap(err)
 	}
-	ctx := r.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	verr := d.validate.StructCtx(ctx, v)
+	verr := d.validate.StructCtx(r.Context(), v)
 	var verrs validator.ValidationErrors
 	if verr != nil && !errors.As(verr, &verrs) {
 		return problem.New(problem.InternalError).Wrap(verr)
@@ -85,13 +80,8 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 		fields[i] = e.fe
 	}
 	e := problem.New(problem.InvalidParameter).With("count", len(fields)).WithFields(fields...)
-	if verr != nil {
-		var verrs validator.ValidationErrors
-		if errors.As(verr, &verrs) {
-			e.Wrap(&RulesError{Errors: verrs, fields: fields})
-		} else {
-			e.Wrap(verr)
-		}
+	if len(verrs) > 0 {
+		e.Wrap(&RulesError{Errors: verrs, fields: fields})
 	}
 	return e
 }
