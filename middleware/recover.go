@@ -10,7 +10,10 @@ import (
 // stack of the goroutine that panicked. Both are logged; neither is ever
 // shown to a client in production.
 type PanicError struct {
+	// Value is what was passed to panic.
 	Value any
+	// Stack is the panicking goroutine's stack, as runtime/debug.Stack
+	// writes it.
 	Stack []byte
 }
 
