@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"strconv"
 	"sync"
@@ -100,9 +101,9 @@ func (t *translator) translate(m problem.Message) (string, bool) {
 // withCount returns a copy of data with "count" set, so that a plural
 // message can say how many.
 func withCount(data map[string]any, count any) map[string]any {
-	out := make(map[string]any, len(data)+1)
-	for k, v := range data {
-		out[k] = v
+	out := maps.Clone(data)
+	if out == nil {
+		out = make(map[string]any, 1)
 	}
 	out["count"] = count
 	return out

@@ -52,7 +52,7 @@ func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (c
 			p.log.LogAttrs(r.Context(), slog.LevelError, "problemkit: panic while answering a failure",
 				slog.String("requestId", id), slog.Any("panic", v), slog.Any("error", err))
 			if rw == nil || !rw.started {
-				writeMinimal(w, r, id, p.idHeader)
+				p.writeMinimal(w, r, id)
 			}
 			complete = true
 		}
@@ -232,16 +232,37 @@ func (p *Pipeline) render(w http.ResponseWriter, r *http.Request, doc *problem.P
 		doc.Extensions = nil
 		body, ctype, _ = encode(doc, xmlOut)
 	}
-	h := w.Header()
-	for _, k := range staleHeaders {
-		delete(h, k)
-	}
+	h := clearStale(w)
 	for k, vs := range extra {
 		// Clipped: the values belong to the *problem.Error, which may be
 		// shared by concurrent requests; a later Add (addVary) must copy
 		// rather than append into its array.
 		h[http.CanonicalHeaderKey(k)] = slices.Clip(vs)
 	}
+	if lang != "" {
+		h["Content-Language"] = []string{lang}
+	}
+	addVary(h, "Accept")
+	addVary(h, "Accept-Language")
+	p.send(w, r, doc.Status, ctype, body, id)
+}
+
+// clearStale removes the headers a handler may have set for the response
+// it meant to send, which would be wrong on a problem, and returns the
+// header map.
+func clearStale(w http.ResponseWriter) http.Header {
+	h := w.Header()
+	for _, k := range staleHeaders {
+		delete(h, k)
+	}
+	return h
+}
+
+// send writes a problem body with the headers every problem carries: its
+// content type and length, no-store, nosniff and the request ID. HEAD
+// requests get the headers only.
+func (p *Pipeline) send(w http.ResponseWriter, r *http.Request, status int, ctype string, body []byte, id string) {
+	h := w.Header()
 	if ctype == problem.MediaType {
 		h["Content-Type"] = hdrProblemJSON
 	} else {
@@ -250,13 +271,8 @@ func (p *Pipeline) render(w http.ResponseWriter, r *http.Request, doc *problem.P
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	h["Cache-Control"] = hdrNoStore
 	h["X-Content-Type-Options"] = hdrNosniff
-	if lang != "" {
-		h["Content-Language"] = []string{lang}
-	}
-	addVary(h, "Accept")
-	addVary(h, "Accept-Language")
 	h.Set(p.idHeader, id)
-	w.WriteHeader(doc.Status)
+	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
@@ -278,23 +294,12 @@ func addVary(h http.Header, v string) {
 // It still keeps the contract (problemtest.CheckBody), timestamp included;
 // the time is time.Now, not Options.Now, which is user code that could be
 // what failed. The ID is quoted as JSON: ContextWithRequestID accepts any.
-func writeMinimal(w http.ResponseWriter, r *http.Request, id, idHeader string) {
+func (p *Pipeline) writeMinimal(w http.ResponseWriter, r *http.Request, id string) {
 	qid, _ := json.Marshal(id) // a string always marshals
 	body := `{"type":"about:blank","title":"Internal Server Error","status":500,"code":"INTERNAL_ERROR","requestId":` + string(qid) +
 		`,"timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `"}`
-	h := w.Header()
-	for _, k := range staleHeaders {
-		delete(h, k)
-	}
-	h.Set("Content-Type", problem.MediaType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set(idHeader, id)
-	w.WriteHeader(http.StatusInternalServerError)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write([]byte(body))
-	}
+	clearStale(w)
+	p.send(w, r, http.StatusInternalServerError, problem.MediaType, []byte(body), id)
 }
 
 // logRecord writes the one record of a failure: 5xx at error level, 499 at

@@ -118,6 +118,12 @@ func (c *Code) validate() error {
 	return nil
 }
 
+// dependencyMember documents the member every upstream code may carry.
+var dependencyMember = Member{
+	Name: "dependency", Type: "string", Example: "embeddings",
+	Description: "The failing dependency's public label, when the API chooses to name it.",
+}
+
 // The codes problemkit answers with itself. Every Catalog holds them.
 var (
 	// InternalError is an unexpected failure: a panic or an error nothing
@@ -312,9 +318,7 @@ var (
 		When:        "A slow or overloaded dependency.",
 		Action:      "Retry later, with backoff.",
 		Retryable:   true,
-		Members: []Member{
-			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
-		},
+		Members:     []Member{dependencyMember},
 	}
 	// UpstreamUnavailable is a service we could not reach at all.
 	UpstreamUnavailable = &Code{
@@ -325,9 +329,7 @@ var (
 		When:        "A dependency that is down or misconfigured.",
 		Action:      "Retry later, with backoff.",
 		Retryable:   true,
-		Members: []Member{
-			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
-		},
+		Members:     []Member{dependencyMember},
 	}
 	// UpstreamError is a service we called that failed (5xx) or answered
 	// with something we could not use.
@@ -339,9 +341,7 @@ var (
 		When:        "An incident at a dependency.",
 		Action:      "Retry later, with backoff.",
 		Retryable:   true,
-		Members: []Member{
-			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
-		},
+		Members:     []Member{dependencyMember},
 	}
 	// UpstreamRateLimited is a service we called that is rate limiting or
 	// shedding us (its 429 or 503).
@@ -354,9 +354,7 @@ var (
 		Action:      "Wait for the number of seconds in Retry-After before retrying.",
 		Retryable:   true,
 		Headers:     []string{"Retry-After"},
-		Members: []Member{
-			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
-		},
+		Members:     []Member{dependencyMember},
 	}
 	// UpstreamAuth is a service we called that rejected our own
 	// credentials: the server's fault, never the client's.
@@ -367,9 +365,7 @@ var (
 		Description: "A service the API calls rejected the API's own credentials (its 401 or 403). This is a server misconfiguration, not a problem with the client's request.",
 		When:        "Expired or revoked API keys at a dependency.",
 		Action:      "Retry later; the operators are alerted. Contact support if it persists.",
-		Members: []Member{
-			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
-		},
+		Members:     []Member{dependencyMember},
 	}
 	// UpstreamRejected is a service we called that rejected our request as
 	// invalid (its other 4xx): a bug on our side.
@@ -380,9 +376,7 @@ var (
 		Description: "A service the API calls rejected the API's request with a client error other than 401, 403 or 429.",
 		When:        "A mismatch between the API and a dependency, such as a changed upstream schema.",
 		Action:      "Retry later; contact support if it persists.",
-		Members: []Member{
-			{Name: "dependency", Type: "string", Description: "The failing dependency's public label, when the API chooses to name it.", Example: "embeddings"},
-		},
+		Members:     []Member{dependencyMember},
 	}
 	// ClientClosedRequest records a client that went away before the
 	// answer. Nothing is written for it; it exists for logs and metrics.

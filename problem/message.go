@@ -2,6 +2,7 @@ package problem
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"sync"
@@ -98,10 +99,7 @@ func ResolveData(data map[string]any, t Translator) map[string]any {
 	for k, v := range data {
 		if m, ok := v.(Message); ok {
 			if out == nil {
-				out = make(map[string]any, len(data))
-				for k2, v2 := range data {
-					out[k2] = v2
-				}
+				out = maps.Clone(data)
 			}
 			out[k] = t.Translate(m)
 		}
