@@ -22,8 +22,17 @@ import (
 	"github.com/problemkit/problemkit/problem"
 )
 
-// RequestIDHeader is the header Check compares with the requestId member.
+// RequestIDHeader is the header Check compares with the requestId member
+// unless Options say otherwise.
 const RequestIDHeader = "X-Request-ID"
+
+// Options adjusts the checks to an application's settings. The zero value
+// checks problemkit's defaults.
+type Options struct {
+	// RequestIDHeader is the header that must equal the requestId member,
+	// as middleware.Options.RequestIDHeader; empty means RequestIDHeader.
+	RequestIDHeader string
+}
 
 // Check reads and closes resp's body and reports every way the response
 // breaks the problem contract: Content-Type application/problem+json, a JSON
@@ -31,18 +40,30 @@ const RequestIDHeader = "X-Request-ID"
 // status, a non-empty type, title and code, a requestId equal to the
 // X-Request-ID header, and Cache-Control: no-store. It returns the decoded
 // problem when the body could be decoded, with all violations joined.
-func Check(resp *http.Response) (*problem.Problem, error) {
+func Check(resp *http.Response) (*problem.Problem, error) { return Options{}.Check(resp) }
+
+// CheckBody is Check for a response already read, such as an
+// httptest.ResponseRecorder's (rec.Code, rec.Header(), rec.Body.Bytes()).
+func CheckBody(status int, header http.Header, body []byte) (*problem.Problem, error) {
+	return Options{}.CheckBody(status, header, body)
+}
+
+// Check is the package-level Check with o's settings.
+func (o Options) Check(resp *http.Response) (*problem.Problem, error) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
-	return CheckBody(resp.StatusCode, resp.Header, body)
+	return o.CheckBody(resp.StatusCode, resp.Header, body)
 }
 
-// CheckBody is Check for a response already read, such as an
-// httptest.ResponseRecorder's (rec.Code, rec.Header(), rec.Body.Bytes()).
-func CheckBody(status int, header http.Header, body []byte) (*problem.Problem, error) {
+// CheckBody is the package-level CheckBody with o's settings.
+func (o Options) CheckBody(status int, header http.Header, body []byte) (*problem.Problem, error) {
+	idHeader := o.RequestIDHeader
+	if idHeader == "" {
+		idHeader = RequestIDHeader
+	}
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
@@ -75,8 +96,8 @@ func CheckBody(status int, header http.Header, body []byte) (*problem.Problem, e
 	if p.Type == "" || p.Title == "" || p.Code == "" {
 		fail("type %q, title %q, code %q: each must be set", p.Type, p.Title, p.Code)
 	}
-	if id := header.Get(RequestIDHeader); id == "" || id != p.RequestID {
-		fail("requestId %q differs from the %s header %q", p.RequestID, RequestIDHeader, id)
+	if id := header.Get(idHeader); id == "" || id != p.RequestID {
+		fail("requestId %q differs from the %s header %q", p.RequestID, idHeader, id)
 	}
 	if p.Timestamp.IsZero() {
 		fail("timestamp is missing")

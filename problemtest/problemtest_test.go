@@ -104,3 +104,18 @@ func TestLeaks(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckWithCustomRequestIDHeader(t *testing.T) {
+	pl := middleware.New(middleware.Options{RequestIDHeader: "X-Correlation-ID"})
+	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		middleware.WriteError(w, r, errors.New("boom"))
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if _, err := (problemtest.Options{RequestIDHeader: "X-Correlation-ID"}).CheckBody(rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
+		t.Errorf("with the configured header: %v", err)
+	}
+	if _, err := problemtest.CheckBody(rec.Code, rec.Header(), rec.Body.Bytes()); err == nil || !strings.Contains(err.Error(), "X-Request-ID") {
+		t.Errorf("with the default header: %v, want a request-ID mismatch", err)
+	}
+}
