@@ -71,10 +71,4 @@ func (l literal) Execute(any) (string, error) { return string(l), nil }
 
 type parsed struct{ t *template.Template }
 
-func (p parsed) Execute(data any) (string, error) {
-	var b strings.Builder
-	if err := p.t.Execute(&b, data); err != nil {
-		return "", err
-	}
-	return strings.ReplaceAll(b.String(), "<no value>", ""), nil
-}
+func (p parsed) Execute(data any) (string, error) { return tmpl.Slow(p.t, data) }

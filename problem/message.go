@@ -147,11 +147,11 @@ func Execute(src string, data map[string]any) string {
 	case *tmpl.Template:
 		return t.Execute(data)
 	case *template.Template:
-		var b strings.Builder
-		if err := t.Execute(&b, data); err != nil {
+		out, err := tmpl.Slow(t, data)
+		if err != nil {
 			return src
 		}
-		return strings.ReplaceAll(b.String(), "<no value>", "")
+		return out
 	}
 	return src // the source did not parse
 }

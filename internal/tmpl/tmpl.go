@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"text/template"
 )
 
 // Func is a template function applied as {{.name | fn "arg"}}: it receives
@@ -140,4 +141,15 @@ func writeValue(b *strings.Builder, v any) {
 	default:
 		fmt.Fprint(b, x)
 	}
+}
+
+// Slow executes a text/template parsed with missingkey=zero the way the
+// fast path renders: a missing key prints nothing instead of "<no value>".
+// It is the fallback for templates Compile refuses.
+func Slow(t *template.Template, data any) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return strings.ReplaceAll(b.String(), "<no value>", ""), nil
 }
