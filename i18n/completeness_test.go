@@ -167,7 +167,7 @@ func TestLocalesComplete(t *testing.T) {
 				t.Errorf("%s.json: no message %q", lang, id)
 				continue
 			}
-			english := variables(t, e.msg.Default+e.msg.One)
+			english := variables(t, string(e.msg.Default+e.msg.One))
 			for form, src := range forms {
 				for _, v := range variables(t, src) {
 					if !slices.Contains(e.allowed, v) {
@@ -205,9 +205,9 @@ func TestLocalesComplete(t *testing.T) {
 func TestEnglishMatchesDeclarations(t *testing.T) {
 	file := localeFile(t, "en")
 	for _, e := range produced() {
-		want := map[string]string{"other": e.msg.Default}
+		want := map[string]string{"other": string(e.msg.Default)}
 		if e.msg.One != "" {
-			want["one"] = e.msg.One
+			want["one"] = string(e.msg.One)
 		}
 		if got := file[e.msg.ID]; !maps.Equal(got, want) {
 			t.Errorf("en.json: %s = %q, want %q", e.msg.ID, got, want)

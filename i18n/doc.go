@@ -24,6 +24,13 @@
 // Field labels are messages too: "field.username" names the username field
 // in field messages, and without it the JSON name is used.
 //
+// # What a Bundle holds
+//
+// Nothing a client chooses can grow a Bundle. Translations of messages
+// without data are cached per language, but only those the bundle has, one
+// entry per message at most. The negotiation cache keeps at most 1,024
+// Accept-Language values of at most 128 bytes each.
+//
 // # Negotiation
 //
 // Bundle.Translator negotiates from the request's Accept-Language header
@@ -49,9 +56,15 @@
 //
 // # Templates and Korean particles
 //
-// Messages are text/template sources with the data their producer gives
-// ({{.field}}, {{.param}}, {{.limit}}, …), where a missing key renders as
-// nothing and {{.count}} holds the plural count. The template function
+// Messages are written in problemkit's message language (see
+// problem.Template): literal text, {{.name}} for the data their producer
+// gives ({{.field}}, {{.param}}, {{.limit}}, …) and {{.name | josa "은"}},
+// nothing else — no conditionals, loops or calls — so a message costs time
+// linear in its text and its data, and at most 4 KiB of output. New refuses
+// a message file with any other action, or with delimiters other than {{
+// and }}. A missing key renders as nothing and {{.count}} holds the plural
+// count. The data are printed as text, never parsed: a field name a client
+// sent that looks like a template is shown as it is. The template function
 // "josa" picks the form of a Korean particle that fits the word before it,
 // so inserted field names read naturally: {{.field | josa "은"}} renders
 // "이름은", "주소는", "email은" or "password는". It accepts 은/는, 이/가,

@@ -67,7 +67,7 @@ func Example_fieldLabels() {
 	}
 	ko := bundle.Negotiate("ko")
 	for _, path := range []string{"username", "zip", "email"} {
-		label := problem.Message{ID: "field." + path, Default: path}
+		label := problem.Label("field."+path, path) // shown verbatim when not translated
 		fmt.Println(ko.Translate(problem.Message{
 			ID:      "validation.required",
 			Default: "{{.field}} is required",

@@ -1,20 +1,21 @@
 package i18n
 
 import (
-	"strings"
-	"text/template"
+	"fmt"
 
 	gotemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
+
 	"github.com/problemkit/problemkit/internal/tmpl"
 )
 
 // funcs are the template functions every message may use.
-var funcs = template.FuncMap{"josa": josa}
+var funcs = map[string]tmpl.Func{"josa": func(arg string, v any) string { return josa(arg, v) }}
 
-// textParser parses messages as text/template with problemkit's functions
-// and the same missing-key behavior as problem.Execute: a missing key
-// renders as nothing. Unlike go-i18n's TextParser with Funcs, its
-// templates are cacheable, so each message is parsed once per bundle.
+// textParser parses messages in problemkit's message language (see
+// problem.Template): text, {{.name}} and {{.name | josa "은"}}, nothing
+// else, so that no message can loop or grow with its data. A missing key
+// renders as nothing. Its templates are cacheable, so go-i18n parses each
+// message once per bundle.
 type textParser struct{}
 
 var _ gotemplate.Parser = textParser{}
@@ -22,53 +23,28 @@ var _ gotemplate.Parser = textParser{}
 func (textParser) Cacheable() bool { return true }
 
 func (textParser) Parse(src, leftDelim, rightDelim string) (gotemplate.ParsedTemplate, error) {
-	if leftDelim == "" {
-		leftDelim = "{{"
+	if leftDelim != "" && leftDelim != "{{" || rightDelim != "" && rightDelim != "}}" {
+		return nil, fmt.Errorf("delimiters %q and %q: only {{ and }} are supported", leftDelim, rightDelim)
 	}
-	if rightDelim == "" {
-		rightDelim = "}}"
-	}
-	if !strings.Contains(src, leftDelim) {
-		return literal(src), nil
-	}
-	t, err := template.New("").Delims(leftDelim, rightDelim).Option("missingkey=zero").Funcs(funcs).Parse(src)
+	t, err := tmpl.Compile(src, funcs)
 	if err != nil {
 		return nil, err
-	}
-	if leftDelim == "{{" && rightDelim == "}}" {
-		// The usual message — text, {{.name}}, {{.name | josa "은"}} —
-		// renders without text/template's reflection; the parsed template
-		// stays for data that is not a map.
-		if fast, ok := tmpl.Compile(src, fastFuncs); ok {
-			return compiled{fast: fast, slow: parsed{t}}, nil
-		}
 	}
 	return parsed{t}, nil
 }
 
-// fastFuncs are funcs in the form the fast path calls them.
-var fastFuncs = map[string]tmpl.Func{"josa": func(arg string, v any) string { return josa(arg, v) }}
+// parsed is a compiled message; go-i18n hands it the TemplateData the
+// translator gave, a tmpl.Data.
+type parsed struct{ t *tmpl.Template }
 
-// compiled is a message template with a fast path for map data.
-type compiled struct {
-	fast *tmpl.Template
-	slow parsed
-}
-
-func (c compiled) Execute(data any) (string, error) {
+func (p parsed) Execute(data any) (string, error) {
 	switch d := data.(type) {
+	case tmpl.Data:
+		return p.t.Execute(d), nil
 	case map[string]any:
-		return c.fast.Execute(d), nil
+		return p.t.Execute(tmpl.Data{Values: d}), nil
 	case nil:
-		return c.fast.Execute(nil), nil
+		return p.t.Execute(tmpl.Data{}), nil
 	}
-	return c.slow.Execute(data)
+	return "", fmt.Errorf("template data of type %T, want a map", data)
 }
-
-type literal string
-
-func (l literal) Execute(any) (string, error) { return string(l), nil }
-
-type parsed struct{ t *template.Template }
-
-func (p parsed) Execute(data any) (string, error) { return tmpl.Slow(p.t, data) }

@@ -2,13 +2,14 @@ package i18n
 
 import (
 	"encoding/json"
-	"maps"
 	"math"
 	"strconv"
 	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 
+	"github.com/problemkit/problemkit/internal/clip"
+	"github.com/problemkit/problemkit/internal/tmpl"
 	"github.com/problemkit/problemkit/problem"
 )
 
@@ -18,95 +19,84 @@ type translator struct {
 	lang  string              // BCP 47 tag of the language, for Content-Language
 	chain []*goi18n.Localizer // the language, its supported parents, the default
 
-	// fixed caches the text of messages without data or count, such as
-	// titles and field labels: it cannot change for a language. Bounded by
-	// maxFixed entries.
+	// fixed caches the text of bundle messages without data or count, such
+	// as titles and field labels: it cannot change for a language. Only
+	// messages found in the bundle are kept, so it holds at most one entry
+	// per message of the bundle, whatever the requests ask for.
 	mu    sync.RWMutex
-	fixed map[fixedKey]string
+	fixed map[string]string
 }
 
-type fixedKey struct{ id, def, one string }
-
-const maxFixed = 4096
-
-var _ problem.Translator = (*translator)(nil)
+var (
+	_ problem.Translator = (*translator)(nil)
+	_ tmpl.Resolver      = (*translator)(nil)
+)
 
 // Language returns the BCP 47 tag of the bundle language the translator
 // writes, such as "ko": the language matched, never the raw request header.
 func (t *translator) Language() string { return t.lang }
 
-// Translate returns m in the translator's language. Literal messages are
-// returned as they are. Message values in m.Data, such as field labels,
-// are translated first. A message missing from the language, or missing the
-// plural form m.Count needs, or whose template fails, falls back to the
-// language's parents, then to the default language, then to m's own
-// English default; Translate never fails.
+// Translate returns m in the translator's language. Message values in
+// m.Data, such as field labels, are translated when they are printed. A
+// message missing from the language, or missing the plural form m.Count
+// needs, or whose template fails, falls back to the language's parents,
+// then to the default language, then to m's literal text (Text, Label), or
+// else its English default; Translate never fails.
 func (t *translator) Translate(m problem.Message) string {
-	if m.ID == "" || len(m.Data) > 0 || m.Count != nil || m.IsLiteral() {
-		s, _ := t.translate(m)
-		return s
-	}
-	key := fixedKey{m.ID, m.Default, m.One}
-	t.mu.RLock()
-	s, ok := t.fixed[key]
-	t.mu.RUnlock()
-	if ok {
-		return s
-	}
-	s, _ = t.translate(m)
-	t.mu.Lock()
-	if t.fixed == nil {
-		t.fixed = make(map[fixedKey]string)
-	}
-	if len(t.fixed) < maxFixed {
-		t.fixed[key] = s
-	}
-	t.mu.Unlock()
+	s, _ := t.translate(m)
 	return s
 }
 
 // translate is Translate that also reports whether a bundle message was
 // found, for tests.
 func (t *translator) translate(m problem.Message) (string, bool) {
-	if m.IsLiteral() {
-		return m.Default, true
-	}
-	data := problem.ResolveData(m.Data, t)
-	count := pluralCount(m.Count)
-	if count != nil {
-		if _, ok := data["count"]; !ok {
-			data = withCount(data, count)
+	fixed := len(m.Data) == 0 && m.Count == nil
+	if m.ID != "" && fixed {
+		t.mu.RLock()
+		s, ok := t.fixed[m.ID]
+		t.mu.RUnlock()
+		if ok {
+			return s, true
 		}
 	}
+	count := pluralCount(m.Count)
 	if m.ID != "" {
 		for _, l := range t.chain {
 			s, err := l.Localize(&goi18n.LocalizeConfig{
 				MessageID:      m.ID,
-				TemplateData:   data,
+				TemplateData:   tmpl.Data{Values: m.Data, Count: count, Resolver: t},
 				PluralCount:    count,
 				TemplateParser: textParser{},
 			})
 			if err == nil {
+				if fixed {
+					t.mu.Lock()
+					if t.fixed == nil {
+						t.fixed = make(map[string]string)
+					}
+					t.fixed[m.ID] = s
+					t.mu.Unlock()
+				}
 				return s, true
 			}
 		}
+	}
+	if text, ok := m.Literal(); ok {
+		return clip.String(text, clip.Message), false
 	}
 	src := m.Default
 	if m.One != "" && (count == int64(1) || count == "1") {
 		src = m.One
 	}
-	return problem.Execute(src, data), false
+	return tmpl.Render(string(src), tmpl.Data{Values: m.Data, Count: count, Resolver: t}), false
 }
 
-// withCount returns a copy of data with "count" set, so that a plural
-// message can say how many.
-func withCount(data map[string]any, count any) map[string]any {
-	out := maps.Clone(data)
-	if out == nil {
-		out = make(map[string]any, 1)
+// Resolve translates the Messages in template data, such as field labels.
+func (t *translator) Resolve(v any) (string, bool) {
+	if m, ok := v.(problem.Message); ok {
+		return t.Translate(m), true
 	}
-	out["count"] = count
-	return out
+	return "", false
 }
 
 // pluralCount converts a Message's Count into what go-i18n's plural rules

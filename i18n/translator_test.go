@@ -28,7 +28,7 @@ var appFiles = fstest.MapFS{
 }
 
 func field(path string) problem.Message {
-	return problem.Message{ID: "field." + path, Default: path}
+	return problem.Label("field."+path, path)
 }
 
 func minString(label problem.Message, min int) problem.Message {
@@ -127,6 +127,10 @@ func TestNewErrors(t *testing.T) {
 		{"invalid JSON", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.json": {Data: []byte(`{`)}}}}, "ko.json"},
 		{"broken template", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.json": {Data: []byte(`{"x": "{{.a"}`)}}}}, `message "x"`},
 		{"unknown function", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.json": {Data: []byte(`{"x": "{{.a | nope}}"}`)}}}}, `message "x"`},
+		{"a loop", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.json": {Data: []byte(`{"x": "{{range .xs}}{{.}}{{end}}"}`)}}}}, `message "x"`},
+		{"a condition", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.json": {Data: []byte(`{"x": {"other": "a", "one": "{{if .a}}b{{end}}"}}`)}}}}, `message "x"`},
+		{"a call", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.json": {Data: []byte(`{"x": "{{printf \"%d\" .n}}"}`)}}}}, `message "x"`},
+		{"other delimiters", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.json": {Data: []byte(`{"x": {"other": "<<.a>>", "leftDelim": "<<", "rightDelim": ">>"}}`)}}}}, `only {{ and }}`},
 		{"no language in name", i18n.Options{Files: []fs.FS{fstest.MapFS{"messages.json": {Data: []byte(`{"x": "y"}`)}}}}, "language tag"},
 		{"other format", i18n.Options{Files: []fs.FS{fstest.MapFS{"ko.toml": {Data: []byte(`x = "y"`)}}}}, "only JSON"},
 		{"default without messages", i18n.Options{Default: mustTag("ja")}, "default language ja"},

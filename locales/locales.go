@@ -7,8 +7,9 @@
 //
 // Each file is a go-i18n JSON message file named after its BCP 47 language
 // tag ("en.json", "ko.json"). It is one flat JSON object from message ID to
-// message. A message is either a string, a text/template source, or, when it
-// has plural forms, an object of CLDR plural categories:
+// message. A message is either a string in problemkit's message language
+// (text, {{.name}} and {{.name | josa "은"}}; see problem.Template), or,
+// when it has plural forms, an object of CLDR plural categories:
 //
 //	{
 //	  "VALIDATION_ERROR.title": "Request validation failed",

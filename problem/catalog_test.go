@@ -58,18 +58,18 @@ func TestBuiltinCodesDocumented(t *testing.T) {
 			if code.Status < 400 || code.Status > 599 {
 				t.Errorf("status %d outside 400-599", code.Status)
 			}
-			for field, v := range map[string]string{
+			for field, v := range map[string]problem.Template{
 				"Title": code.Title, "Detail": code.Detail, "Description": code.Description, "When": code.When, "Action": code.Action,
 			} {
 				if v == "" {
 					t.Errorf("%s is empty", field)
 				}
 			}
-			if code.Type == problem.BlankType && code.Title != http.StatusText(code.Status) && code.Status != 499 {
+			if code.Type == problem.BlankType && string(code.Title) != http.StatusText(code.Status) && code.Status != 499 {
 				t.Errorf("about:blank code has title %q, want the status phrase %q", code.Title, http.StatusText(code.Status))
 			}
-			for _, src := range []string{code.Detail, code.DetailOne} {
-				if _, err := template.New("").Parse(src); err != nil {
+			for _, src := range []problem.Template{code.Detail, code.DetailOne} {
+				if _, err := template.New("").Parse(string(src)); err != nil {
 					t.Errorf("detail %q does not parse: %v", src, err)
 				}
 			}
@@ -90,7 +90,7 @@ func TestBuiltinCodesDocumented(t *testing.T) {
 			}
 			// Every member the default detail refers to is documented; "count"
 			// is the plural selector documented by Code.DetailOne.
-			for _, ref := range templateRefs.FindAllStringSubmatch(code.Detail+code.DetailOne, -1) {
+			for _, ref := range templateRefs.FindAllStringSubmatch(string(code.Detail+code.DetailOne), -1) {
 				if !members[ref[1]] && !(ref[1] == "count" && code.DetailOne != "") {
 					t.Errorf("detail refers to {{.%s}}, which Members does not document", ref[1])
 				}
@@ -143,6 +143,10 @@ func TestRegister(t *testing.T) {
 		{name: "status 200", codes: []*problem.Code{valid, {Code: "OK_NOT_ERROR", Status: 200, Title: "t"}}, wantErr: "problem: code OK_NOT_ERROR has status 200, want 400-599"},
 		{name: "status 600", codes: []*problem.Code{{Code: "TOO_HIGH", Status: 600, Title: "t"}}, wantErr: "problem: code TOO_HIGH has status 600, want 400-599"},
 		{name: "no title", codes: []*problem.Code{valid, {Code: "NO_TITLE", Status: 400}}, wantErr: "problem: code NO_TITLE has no title"},
+		{name: "a loop in the detail", codes: []*problem.Code{valid, {Code: "LOOPS", Status: 400, Title: "t", Detail: "{{range .xs}}x{{end}}"}},
+			wantErr: `problem: code LOOPS, detail: template "{{range .xs}}x{{end}}": action "{{range .xs}}" is not {{.name}} or {{.name | func "arg"}} with a known func`},
+		{name: "an unclosed action in a member", codes: []*problem.Code{{Code: "OPEN", Status: 400, Title: "t", Members: []problem.Member{{Name: "m", Description: "{{.m"}}}},
+			wantErr: `problem: code OPEN, member m: template "{{.m": unclosed action`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

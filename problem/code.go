@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/problemkit/problemkit/internal/tmpl"
 )
 
 // Code declares one kind of failure, once, as a Go value: its stable
@@ -25,21 +27,21 @@ type Code struct {
 	Type string
 	// Title is the default English title; for BlankType it should be the
 	// status phrase.
-	Title string
-	// Detail is the default English detail, a text/template source whose
-	// data are the problem's extension members (so "{{.userId}}" works).
-	Detail string
+	Title Template
+	// Detail is the default English detail, whose template data are the
+	// problem's extension members (so "{{.userId}}" works).
+	Detail Template
 	// DetailOne is the English singular of Detail, used when the problem's
 	// "count" member is 1 ("1 field is invalid." beside "{{.count}} fields
 	// are invalid.").
-	DetailOne string
+	DetailOne Template
 
 	// Description says what the code means, for the docs.
-	Description string
+	Description Template
 	// When says in which situations the code is returned, for the docs.
-	When string
+	When Template
 	// Action says what a client should do about it, for the docs.
-	Action string
+	Action Template
 	// Retryable reports whether repeating the same request may succeed.
 	Retryable bool
 	// Members documents the extension members problems of this code carry.
@@ -57,7 +59,7 @@ type Member struct {
 	// "boolean", "object" or "array".
 	Type string
 	// Description says what it holds.
-	Description string
+	Description Template
 	// Example is a sample value, for the docs.
 	Example any
 }
@@ -96,7 +98,15 @@ func (c *Code) MemberMessage(m Member) Message {
 	return Message{ID: c.Code + ".member." + m.Name, Default: m.Description}
 }
 
-// validate reports what is wrong with a declaration.
+// namedText is one of a Code's templates, named for error messages.
+type namedText struct {
+	name string
+	src  Template
+}
+
+// validate reports what is wrong with a declaration: a name that is not
+// upper snake case, a status outside 400–599, no title, or a template that
+// is not in the message language.
 func (c *Code) validate() error {
 	if c == nil {
 		return fmt.Errorf("problem: nil code")
@@ -114,6 +124,18 @@ func (c *Code) validate() error {
 	}
 	if c.Title == "" {
 		return fmt.Errorf("problem: code %s has no title", c.Code)
+	}
+	texts := []namedText{
+		{"title", c.Title}, {"detail", c.Detail}, {"detailOne", c.DetailOne},
+		{"description", c.Description}, {"when", c.When}, {"action", c.Action},
+	}
+	for _, m := range c.Members {
+		texts = append(texts, namedText{"member " + m.Name, m.Description})
+	}
+	for _, t := range texts {
+		if _, err := tmpl.Compile(string(t.src), nil); err != nil {
+			return fmt.Errorf("problem: code %s, %s: %w", c.Code, t.name, err)
+		}
 	}
 	return nil
 }
@@ -378,15 +400,18 @@ var (
 		Action:      "Retry later; contact support if it persists.",
 		Members:     []Member{dependencyMember},
 	}
-	// ClientClosedRequest records a client that went away before the
-	// answer. Nothing is written for it; it exists for logs and metrics.
+	// ClientClosedRequest is a request the client abandoned before the
+	// answer: it closed the connection, or its side of it. The problem is
+	// written all the same, with the non-standard status 499 (a client
+	// error), so that a client that still reads never takes an empty
+	// response for a success.
 	ClientClosedRequest = &Code{
 		Code: "CLIENT_CLOSED_REQUEST", Status: 499, Type: BlankType,
 		Title:       "Client Closed Request",
 		Detail:      "The client closed the connection before the response was sent.",
-		Description: "The client disconnected or cancelled the request. No response is sent; the code only appears in server logs.",
-		When:        "A client timeout shorter than the request's duration, or a user who navigated away.",
-		Action:      "Nothing; the request may or may not have taken effect.",
+		Description: "The client disconnected, or closed its side of the connection, before the server answered, and the server stopped working on the request. 499 is not a standard HTTP status; like every 4xx it says the request did not succeed.",
+		When:        "A client timeout shorter than the request's duration, a user who navigated away, or a client that shut down its sending side and waits for the answer.",
+		Action:      "The request may or may not have taken effect: check before repeating one that is not idempotent, or repeat it with the same Idempotency-Key.",
 	}
 )
 

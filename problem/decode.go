@@ -100,17 +100,17 @@ func (e *ResponseError) Error() string {
 	if p := e.Problem; p != nil {
 		if p.Code != "" {
 			b.WriteString(" ")
-			b.WriteString(clip(p.Code, 64))
+			b.WriteString(oneLine(p.Code, 64))
 			said = true
 		}
 		if p.Title != "" && p.Title != StatusTitle(e.Status) {
 			b.WriteString(": ")
-			b.WriteString(clip(p.Title, 128))
+			b.WriteString(oneLine(p.Title, 128))
 			said = true
 		}
 		if p.Detail != "" {
 			b.WriteString(": ")
-			b.WriteString(clip(p.Detail, 256))
+			b.WriteString(oneLine(p.Detail, 256))
 			said = true
 		}
 	}
@@ -121,8 +121,8 @@ func (e *ResponseError) Error() string {
 	return b.String()
 }
 
-// clip returns s as one sanitized line of at most n bytes.
-func clip(s string, n int) string { return excerpt([]byte(s), n) }
+// oneLine returns s as one sanitized line of at most n bytes.
+func oneLine(s string, n int) string { return excerpt([]byte(s), n) }
 
 // DecodeOptions configures DecodeResponse. The zero value means the
 // defaults.

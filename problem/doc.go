@@ -40,4 +40,21 @@
 // English default and template data — translated when the response is
 // written, not when the error is made. The i18n package translates them from
 // the client's Accept-Language; without it they render in English.
+//
+// # Client input is data, never code
+//
+// A message's template source is a Template, and Templates come only from
+// code declarations (the constants of a Code or a Message literal) and from
+// message files. Everything that came from a request — member names and
+// values, the path, query and header parameters — and everything another
+// service sent reaches a message only as template data, printed as text, or
+// as the verbatim text of Text and Label. A string is not a Template: the
+// compiler refuses to put one where a source goes, so the unsafe
+// construction is a visible conversion at the call site, never an
+// accident.
+//
+// The template language itself cannot loop or grow: literal text,
+// {{.name}} and {{.name | fn "arg"}}, nothing else. Registering a Code whose
+// texts are not in the language fails. A rendered message is at most
+// 4 KiB, whatever its data.
 package problem

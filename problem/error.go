@@ -179,7 +179,7 @@ func (e *Error) Error() string {
 		b.WriteString(DefaultTranslator.Translate(d))
 	} else {
 		b.WriteString(": ")
-		b.WriteString(e.Code().Title)
+		b.WriteString(string(e.Code().Title))
 	}
 	if e.cause != nil {
 		b.WriteString(": ")

@@ -146,7 +146,7 @@ func (m *Mapper) fromDuck(name string, status int, err error) *Error {
 	if name == "" || !validCodeName(name) {
 		name = codeForStatus(status)
 	}
-	c := &Code{Code: name, Status: status, Type: BlankType, Title: StatusTitle(status)}
+	c := &Code{Code: name, Status: status, Type: BlankType, Title: statusTitle(status)}
 	return New(c).Wrap(err)
 }
 
@@ -158,7 +158,7 @@ func serverError(status int, err error) *Error {
 	if status == InternalError.Status {
 		return New(InternalError).Wrap(err)
 	}
-	return New(&Code{Code: codeForStatus(status), Status: status, Type: BlankType, Title: StatusTitle(status)}).Wrap(err)
+	return New(&Code{Code: codeForStatus(status), Status: status, Type: BlankType, Title: statusTitle(status)}).Wrap(err)
 }
 
 // fromProblem maps a problem document a foreign error carries. A 4xx keeps
@@ -194,7 +194,7 @@ func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
 		typ = BlankType
 	}
 	// The foreign texts are literals: never run as templates.
-	e := New(&Code{Code: name, Status: status, Type: typ, Title: StatusTitle(status)}).Wrap(err)
+	e := New(&Code{Code: name, Status: status, Type: typ, Title: statusTitle(status)}).Wrap(err)
 	e.title = Text(title)
 	if doc.Detail != "" {
 		e.detail = Text(doc.Detail)

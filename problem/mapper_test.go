@@ -83,8 +83,8 @@ func summarize(e *problem.Error) mapped {
 	}
 }
 
-func builtin(c *problem.Code, detail string, cause error) mapped {
-	return mapped{code: c.Code, status: c.Status, typ: c.Type, title: c.Title, detail: detail, cause: cause}
+func builtin(c *problem.Code, detail problem.Template, cause error) mapped {
+	return mapped{code: c.Code, status: c.Status, typ: c.Type, title: string(c.Title), detail: string(detail), cause: cause}
 }
 
 func TestMap(t *testing.T) {
@@ -236,7 +236,7 @@ func TestMapWithoutCatalog(t *testing.T) {
 	unknown := errors.New("boom")
 	internal := func(cause error) mapped {
 		return mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error",
-			detail: problem.InternalError.Detail, unmapped: true, cause: cause}
+			detail: string(problem.InternalError.Detail), unmapped: true, cause: cause}
 	}
 	tests := []struct {
 		name   string

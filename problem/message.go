@@ -2,52 +2,88 @@ package problem
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"text/template"
 
+	"github.com/problemkit/problemkit/internal/clip"
 	"github.com/problemkit/problemkit/internal/tmpl"
 )
 
+// Template is the source of a message's text: literal text in which
+// {{.name}} prints the template data value name as text, and
+// {{.name | fn "arg"}} passes it through a template function first (the
+// i18n package provides josa, for Korean particles). Nothing else is an
+// action — no conditionals, loops or calls — so rendering costs time
+// linear in the text and the data it prints, and its output is cut at
+// 4 KiB whatever the data.
+//
+// A Template comes from code, as a constant in a Code or Message
+// declaration, or from a message file. Never convert text that came from a
+// request or from another service into a Template: put it in the
+// message's Data, where it is printed as text, or use Text or Label.
+type Template string
+
 // Message is text that is localized when a problem is rendered, not when the
 // error is created: an i18n message ID, the English default, and the data
-// its template refers to.
+// its template refers to. Make one as a composite literal from constant
+// templates, or with Text or Label for text that must never be parsed.
 //
-// Default and One are text/template sources, the same syntax go-i18n uses,
-// so "{{.Field}} must be at least {{.Param}} characters" works in both. A
-// Data value that is itself a Message is translated before the template runs;
-// field labels use this.
+// A Data value that is itself a Message is translated before it is
+// printed; field labels use this.
 type Message struct {
 	// ID is the message ID looked up in the translation bundle, such as
 	// "USER_NOT_FOUND.detail" or "validation.min.string".
 	ID string
 	// Default is the English text (plural form "other" when Count is set),
 	// used when no translation is found.
-	Default string
+	Default Template
 	// One is the English singular form, used when Count is 1.
-	One string
+	One Template
 	// Data is the template data.
 	Data map[string]any
 	// Count selects the plural form; nil means the message has none.
 	Count any
 
-	// literal marks text that is never run as a template (see Text).
+	// text is shown as it is when no translation of ID is found (Text,
+	// Label); literal says there is one.
+	text    string
 	literal bool
 }
 
-// IsLiteral reports whether m is fixed text made by Text or Textf, which
-// translators must return as is.
-func (m Message) IsLiteral() bool { return m.literal }
+// Literal returns the text m shows verbatim when no translation of its ID
+// is found, and whether it has one: messages made by Text, Textf and Label
+// do. Translators must return that text as it is, never parse it.
+func (m Message) Literal() (string, bool) { return m.text, m.literal }
 
 // IsZero reports whether m carries no text at all.
-func (m Message) IsZero() bool { return m.ID == "" && m.Default == "" && m.One == "" }
+func (m Message) IsZero() bool {
+	return m.ID == "" && m.Default == "" && m.One == "" && m.text == ""
+}
+
+// String returns m in English, from its defaults: what DefaultTranslator
+// writes.
+func (m Message) String() string { return DefaultTranslator.Translate(m) }
+
+// Text returns a Message with fixed text and no ID: it is shown as it is in
+// every language and never parsed as a template, so it may hold any input.
+func Text(s string) Message { return Message{text: s, literal: true} }
+
+// Textf is Text with fmt.Sprintf formatting.
+func Textf(format string, args ...any) Message {
+	return Text(fmt.Sprintf(format, args...))
+}
+
+// Label returns a Message looked up by id in the application's message
+// files and shown as text, verbatim, when none has it: the name of a field
+// or a parameter, whose translation is optional.
+func Label(id, text string) Message { return Message{ID: id, text: text, literal: true} }
 
 // Translator turns messages into text in one language. Implementations
 // must be safe for concurrent use; the i18n package provides one per request
 // from Accept-Language.
+//
+// A Translator looks m.ID up in its messages, with m.Data as the template
+// data; when it has no translation, it returns the text of m.Literal if m
+// has one, and otherwise renders m.Default (or m.One when m.Count is 1).
 type Translator interface {
 	// Language is the BCP 47 tag of the text Translate returns, for the
 	// Content-Language header.
@@ -58,22 +94,35 @@ type Translator interface {
 
 // DefaultTranslator renders messages from their English defaults. It is what
 // renderers use when no i18n bundle is configured.
-var DefaultTranslator Translator = defaultTranslator{}
+var DefaultTranslator Translator = english{}
 
-type defaultTranslator struct{}
+// english is the Translator of the English defaults.
+type english struct{}
 
-func (defaultTranslator) Language() string { return "en" }
+func (english) Language() string { return "en" }
 
-func (t defaultTranslator) Translate(m Message) string {
+func (t english) Translate(m Message) string {
 	if m.literal {
-		return m.Default
+		return clip.String(m.text, clip.Message)
 	}
 	src := m.Default
 	if m.One != "" && isOne(m.Count) {
 		src = m.One
 	}
-	return Execute(src, ResolveData(m.Data, t))
+	return tmpl.Render(string(src), tmpl.Data{Values: m.Data, Count: m.Count, Resolver: resolver{t}})
 }
+
+// resolver translates the Messages in template data with a Translator.
+type resolver struct{ t Translator }
+
+func (r resolver) Resolve(v any) (string, bool) {
+	if m, ok := v.(Message); ok {
+		return r.t.Translate(m), true
+	}
+	return "", false
+}
+
+var _ tmpl.Resolver = resolver{}
 
 // isOne reports whether a plural count is exactly one. The count may be of
 // any integer or floating-point type, or a string such as "1".
@@ -90,77 +139,4 @@ func isOne(count any) bool {
 		return v.String() == "1"
 	}
 	return false
-}
-
-// ResolveData returns data with every Message value translated by t, so that
-// templates see plain strings. The original map is not modified.
-func ResolveData(data map[string]any, t Translator) map[string]any {
-	var out map[string]any
-	for k, v := range data {
-		if m, ok := v.(Message); ok {
-			if out == nil {
-				out = maps.Clone(data)
-			}
-			out[k] = t.Translate(m)
-		}
-	}
-	if out == nil {
-		return data
-	}
-	return out
-}
-
-// templates caches parsed default templates. Sources come from messages
-// compiled into the program, but the cache is bounded all the same.
-var (
-	templates     sync.Map // string → *template.Template, or error
-	templateCount atomic.Int64
-)
-
-const maxCachedTemplates = 4096
-
-// Execute renders a text/template source with data. Text without "{{" is
-// returned as is. A template that fails to parse or execute returns its
-// source with the actions left in, never an error: a broken message must not
-// break an error response.
-func Execute(src string, data map[string]any) string {
-	if !strings.Contains(src, "{{") {
-		return src
-	}
-	v, ok := templates.Load(src)
-	if !ok {
-		var compiled any
-		if fast, ok := tmpl.Compile(src, nil); ok {
-			compiled = fast
-		} else if t, err := template.New("").Option("missingkey=zero").Parse(src); err == nil {
-			compiled = t
-		} else {
-			compiled = err
-		}
-		if templateCount.Load() < maxCachedTemplates {
-			templateCount.Add(1)
-			templates.Store(src, compiled)
-		}
-		v = compiled
-	}
-	switch t := v.(type) {
-	case *tmpl.Template:
-		return t.Execute(data)
-	case *template.Template:
-		out, err := tmpl.Slow(t, data)
-		if err != nil {
-			return src
-		}
-		return out
-	}
-	return src // the source did not parse
-}
-
-// Text returns a Message with fixed text and no ID: it is shown as is in
-// every language and never run as a template, so it may hold any input.
-func Text(s string) Message { return Message{Default: s, literal: true} }
-
-// Textf is Text with fmt.Sprintf formatting.
-func Textf(format string, args ...any) Message {
-	return Text(fmt.Sprintf(format, args...))
 }

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sync"
+	"strings"
 	"testing"
 
 	"github.com/problemkit/problemkit/problem"
@@ -43,6 +43,7 @@ func TestDefaultTranslatorTranslate(t *testing.T) {
 		{name: "literal with unbalanced braces", msg: problem.Text("{{ {{.x"), want: "{{ {{.x"},
 		{name: "literal from Textf", msg: problem.Textf("user %d: {{.x}}", 7), want: "user 7: {{.x}}"},
 		{name: "literal ignores One and Count", msg: func() problem.Message { m := problem.Text("many"); m.One = "one"; m.Count = 1; return m }(), want: "many"},
+		{name: "label is its text in English", msg: problem.Label("field.email", "e-mail {{.x}}"), want: "e-mail {{.x}}"},
 		{name: "count int 1 picks One", msg: count(1), want: "1 field is invalid."},
 		{name: "count int 2 picks Default", msg: count(2), want: "2 fields are invalid."},
 		{name: "count int 0 picks Default", msg: count(0), want: "0 fields are invalid."},
@@ -82,8 +83,9 @@ func TestDefaultTranslatorTranslate(t *testing.T) {
 		{name: "missing key among present ones", msg: problem.Message{Default: "{{.a}}-{{.b}}", Data: map[string]any{"a": 1}}, want: "1-"},
 		{name: "broken template returns source", msg: problem.Message{Default: "Hello {{.name", Data: map[string]any{"name": "x"}}, want: "Hello {{.name"},
 		{name: "unknown function returns source", msg: problem.Message{Default: "{{nope .x}}"}, want: "{{nope .x}}"},
-		{name: "execution error returns source", msg: problem.Message{Default: "{{.name.first}}", Data: map[string]any{"name": "Ann"}}, want: "{{.name.first}}"},
-		{name: "undefined template returns source", msg: problem.Message{Default: `{{template "x"}}`}, want: `{{template "x"}}`},
+		{name: "field access is not in the language", msg: problem.Message{Default: "{{.name.first}}", Data: map[string]any{"name": "Ann"}}, want: "{{.name.first}}"},
+		{name: "template inclusion is not in the language", msg: problem.Message{Default: `{{template "x"}}`}, want: `{{template "x"}}`},
+		{name: "range is not in the language", msg: problem.Message{Default: "{{range .xs}}[{{.}}]{{end}}", Data: map[string]any{"xs": []int{1, 2}}}, want: "{{range .xs}}[{{.}}]{{end}}"},
 		{name: "HTML not escaped", msg: problem.Message{Default: "{{.v}}", Data: map[string]any{"v": "<b>&"}}, want: "<b>&"},
 	}
 	for _, tt := range tests {
@@ -95,75 +97,53 @@ func TestDefaultTranslatorTranslate(t *testing.T) {
 	}
 }
 
-func TestExecute(t *testing.T) {
-	tests := []struct {
-		name string
-		src  string
-		data map[string]any
-		want string
-	}{
-		{name: "no actions returned as is", src: "plain <no value> text", want: "plain <no value> text"},
-		{name: "single brace not an action", src: "a { b } c", data: map[string]any{"b": 1}, want: "a { b } c"},
-		{name: "action", src: "limit {{.limit}} bytes", data: map[string]any{"limit": 1024}, want: "limit 1024 bytes"},
-		{name: "same source, other data", src: "limit {{.limit}} bytes", data: map[string]any{"limit": 5}, want: "limit 5 bytes"},
-		{name: "nil data", src: "x{{.y}}z", want: "xz"},
-		{name: "parse error", src: "{{if}}", want: "{{if}}"},
-		{name: "parse error cached, still source", src: "{{if}}", data: map[string]any{"a": 1}, want: "{{if}}"},
-		{name: "range over data", src: "{{range .xs}}[{{.}}]{{end}}", data: map[string]any{"xs": []int{1, 2}}, want: "[1][2]"},
+// TestClientTextIsNeverParsed: text that came from a request reaches a
+// message only as data (or as a literal), and is printed as text.
+func TestClientTextIsNeverParsed(t *testing.T) {
+	payloads := []string{
+		`{{printf "%s-%d" "ssti" 49}}`, "{{range 100000000}}{{end}}", "{{.}}", `{{template "x"}}`,
+		`{{define "x"}}y{{end}}`, "{{/* */}}", "{{", "{{.field}}",
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := problem.Execute(tt.src, tt.data); got != tt.want {
-				t.Errorf("Execute(%q) = %q, want %q", tt.src, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestExecuteConcurrent(t *testing.T) {
-	var wg sync.WaitGroup
-	for i := range 16 {
-		wg.Go(func() {
-			src := fmt.Sprintf("{{.n}} of %d", i%4)
-			want := fmt.Sprintf("%d of %d", i, i%4)
-			if got := problem.Execute(src, map[string]any{"n": i}); got != want {
-				t.Errorf("Execute = %q, want %q", got, want)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-func TestResolveData(t *testing.T) {
-	label := problem.Message{Default: "E-mail"}
-	tests := []struct {
-		name string
-		data map[string]any
-		want map[string]any
-	}{
-		{name: "nil", data: nil, want: nil},
-		{name: "no messages", data: map[string]any{"a": 1}, want: map[string]any{"a": 1}},
-		{name: "messages translated", data: map[string]any{"a": 1, "f": label, "l": problem.Text("{{x}}")}, want: map[string]any{"a": 1, "f": "E-mail", "l": "{{x}}"}},
-		{name: "pointer to message left alone", data: map[string]any{"p": &label}, want: map[string]any{"p": &label}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			before := fmt.Sprint(tt.data)
-			got := problem.ResolveData(tt.data, problem.DefaultTranslator)
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("ResolveData = %#v, want %#v", got, tt.want)
-			}
-			if after := fmt.Sprint(tt.data); after != before {
-				t.Errorf("ResolveData modified its input: %s, was %s", after, before)
-			}
-		})
+	for _, p := range payloads {
+		tests := []struct {
+			name string
+			msg  problem.Message
+			want string
+		}{
+			{"as data", problem.Message{Default: "{{.field}} is not a known field", Data: map[string]any{"field": p}}, p + " is not a known field"},
+			{"as a nested label", problem.Message{Default: "{{.field}} is required", Data: map[string]any{"field": problem.Label("field."+p, p)}}, p + " is required"},
+			{"as Text", problem.Text(p), p},
+			{"as a Label", problem.Label("field."+p, p), p},
+			{"as Textf", problem.Textf("got %s", p), "got " + p},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name+" "+p, func(t *testing.T) {
+				if got := problem.DefaultTranslator.Translate(tt.msg); got != tt.want {
+					t.Errorf("Translate = %q, want %q", got, tt.want)
+				}
+			})
+		}
 	}
 }
 
-func TestMessageIsLiteralIsZero(t *testing.T) {
+func TestTranslateIsBounded(t *testing.T) {
+	huge := strings.Repeat("x", 100<<10)
+	for _, m := range []problem.Message{
+		problem.Text(huge),
+		problem.Label("field.x", huge),
+		{Default: "{{.v}} and {{.v}}", Data: map[string]any{"v": huge}},
+	} {
+		if got := problem.DefaultTranslator.Translate(m); len(got) > 4<<10 || !strings.HasSuffix(got, "…") {
+			t.Errorf("Translate gave %d bytes (marked %v), want at most 4 KiB, marked", len(got), strings.HasSuffix(got, "…"))
+		}
+	}
+}
+
+func TestMessageLiteralIsZero(t *testing.T) {
 	tests := []struct {
 		name    string
 		msg     problem.Message
+		text    string
 		literal bool
 		zero    bool
 	}{
@@ -172,19 +152,31 @@ func TestMessageIsLiteralIsZero(t *testing.T) {
 		{name: "ID only", msg: problem.Message{ID: "x"}},
 		{name: "One only", msg: problem.Message{One: "x"}},
 		{name: "Default only", msg: problem.Message{Default: "x"}},
-		{name: "Text", msg: problem.Text("x"), literal: true},
+		{name: "Text", msg: problem.Text("x"), text: "x", literal: true},
 		{name: "empty Text", msg: problem.Text(""), literal: true, zero: true},
-		{name: "Textf", msg: problem.Textf("%d", 1), literal: true},
+		{name: "Textf", msg: problem.Textf("%d", 1), text: "1", literal: true},
+		{name: "Label", msg: problem.Label("field.a", "a"), text: "a", literal: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.msg.IsLiteral(); got != tt.literal {
-				t.Errorf("IsLiteral() = %v, want %v", got, tt.literal)
+			text, literal := tt.msg.Literal()
+			if text != tt.text || literal != tt.literal {
+				t.Errorf("Literal() = %q, %v; want %q, %v", text, literal, tt.text, tt.literal)
 			}
 			if got := tt.msg.IsZero(); got != tt.zero {
 				t.Errorf("IsZero() = %v, want %v", got, tt.zero)
 			}
 		})
+	}
+}
+
+func TestMessageString(t *testing.T) {
+	m := problem.PayloadTooLarge.DetailMessage(map[string]any{"limit": 1024})
+	if got, want := m.String(), "The request body exceeds the limit of 1024 bytes."; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if got, want := fmt.Sprint(problem.Text("{{.x}}")), "{{.x}}"; got != want {
+		t.Errorf("fmt.Sprint = %q, want %q", got, want)
 	}
 }
 

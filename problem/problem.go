@@ -109,6 +109,10 @@ func StatusTitle(code int) string {
 	return "Error"
 }
 
+// statusTitle is StatusTitle as a Template, for the codes made for plain
+// HTTP problems: net/http's status phrases are constants.
+func statusTitle(code int) Template { return Template(StatusTitle(code)) }
+
 // MarshalJSON writes the problem as one flat JSON object: the standard
 // members first, then problemkit's members, then the extensions sorted by
 // name. Empty members are omitted, except a non-zero status. HTML

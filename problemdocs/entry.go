@@ -29,11 +29,24 @@ type Entry struct {
 	// Retryable reports whether repeating the request may succeed.
 	Retryable bool `json:"retryable"`
 	// Members are the extension members, their descriptions localized.
-	Members []problem.Member `json:"members,omitempty"`
+	Members []Member `json:"members,omitempty"`
 	// Headers are the response headers the code's problems carry.
 	Headers []string `json:"headers,omitempty"`
 	// Example is an example problem body.
 	Example *problem.Problem `json:"example"`
+}
+
+// Member is one extension member of a code as the documents show it, its
+// description localized.
+type Member struct {
+	// Name is the JSON member name.
+	Name string `json:"name"`
+	// Type is its JSON Schema type.
+	Type string `json:"type"`
+	// Description says what it holds, localized.
+	Description string `json:"description"`
+	// Example is a sample value.
+	Example any `json:"example,omitempty"`
 }
 
 // exampleTime is the timestamp of example bodies, fixed so that generated
@@ -41,8 +54,7 @@ type Entry struct {
 var exampleTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // entries returns the catalog's codes, localized by tr, ordered by status
-// and then code. The client-closed pseudo-status, which is never sent, is
-// left out.
+// and then code.
 func entries(cat *problem.Catalog, tr problem.Translator) []Entry {
 	codes := cat.Codes()
 	slices.SortStableFunc(codes, func(a, b *problem.Code) int {
@@ -50,9 +62,6 @@ func entries(cat *problem.Catalog, tr problem.Translator) []Entry {
 	})
 	out := make([]Entry, 0, len(codes))
 	for _, c := range codes {
-		if c == problem.ClientClosedRequest {
-			continue
-		}
 		out = append(out, entry(cat, c, tr))
 	}
 	return out
@@ -83,13 +92,12 @@ func entry(cat *problem.Catalog, c *problem.Code, tr problem.Translator) Entry {
 		example.Errors = exampleFields(c)
 	}
 	// Localized once here, for every output.
-	members := make([]problem.Member, 0, len(c.Members)+1)
+	members := make([]Member, 0, len(c.Members)+1)
 	for _, m := range c.Members {
-		m.Description = tr.Translate(c.MemberMessage(m))
-		members = append(members, m)
+		members = append(members, Member{Name: m.Name, Type: m.Type, Description: tr.Translate(c.MemberMessage(m)), Example: m.Example})
 	}
 	if len(example.Errors) > 0 {
-		members = append(members, problem.Member{Name: "errors", Type: "array", Description: tr.Translate(lblErrorsMember)})
+		members = append(members, Member{Name: "errors", Type: "array", Description: tr.Translate(lblErrorsMember)})
 	}
 	if len(members) == 0 {
 		members = nil

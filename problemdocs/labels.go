@@ -32,7 +32,7 @@ var (
 	lblErrorsMember = label("errorsMember", "One entry per invalid field or parameter: pointer, field, in, rule, param, detail.")
 )
 
-func label(name, english string) problem.Message {
+func label(name string, english problem.Template) problem.Message {
 	return problem.Message{ID: "docs." + name, Default: english}
 }
 

@@ -37,8 +37,9 @@ const (
 	// request it does not accept. Answered as problem.UpstreamRejected, 502.
 	Rejected
 	// Canceled: the call's context was canceled, normally because this
-	// API's own client went away. Answered as
-	// problem.ClientClosedRequest, which is logged and never written.
+	// API's own client went away. Answered as problem.ClientClosedRequest
+	// (499); the middleware makes it a 500 when the client is in fact still
+	// there, since the server then cancelled the call itself.
 	Canceled
 )
 
@@ -188,7 +189,7 @@ func (e *Error) Error() string {
 //	RateLimited  UPSTREAM_RATE_LIMITED  503  Retry-After
 //	AuthFailed   UPSTREAM_AUTH_FAILED   502
 //	Rejected     UPSTREAM_REJECTED      502
-//	Canceled     CLIENT_CLOSED_REQUEST  499  (never written)
+//	Canceled     CLIENT_CLOSED_REQUEST  499
 //
 // The problem carries a "dependency" member only when Label is set.
 // RateLimited problems carry Retry-After: the upstream's, rounded up to

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
+	"github.com/problemkit/problemkit/internal/clip"
 	"github.com/problemkit/problemkit/problem"
 )
 
@@ -161,18 +162,21 @@ func (d *Decoder) message(label problem.Message, rule, param, key string, data m
 }
 
 // label returns the localizable name of the field at p: message ID
-// "field.<path without indexes>" ("field.items.qty"), its English default
-// the dotted path ("items[0].qty"). The document root is "validation.body".
+// "field.<path without indexes>" ("field.items.qty"), shown as the dotted
+// path ("items[0].qty") when no message file has it. The path is the
+// client's text (member names, map keys), so it is a literal, never a
+// template. The document root is "validation.body".
 func (d *Decoder) label(p path) problem.Message {
 	id := p.labelID()
 	if id == "" {
-		def := p.dotted()
-		if def == "" {
-			def = d.messages["body"].other
+		if def := p.dotted(); def != "" {
+			return problem.Label(MessagePrefix+"body", clip.String(def, clip.Field))
 		}
-		return problem.Message{ID: MessagePrefix + "body", Default: def}
+		t := d.messages["body"]
+		return problem.Message{ID: MessagePrefix + "body", Default: t.other}
 	}
-	return problem.Message{ID: "field." + id, Default: p.dotted()}
+	// Cut like the field member, so the detail names the field the same way.
+	return problem.Label("field."+clip.String(id, clip.Field), clip.String(p.dotted(), clip.Field))
 }
 
 // kindOf classifies the failing value for the wording of its message.

@@ -80,14 +80,23 @@
 // text; Options.Messages adds or replaces them, keyed by the ID without the
 // prefix.
 //
-// Template data, all lower camel case: field — the field's label, itself a
-// problem.Message with ID "field.<dotted path without indexes>"
-// ("field.items.qty") and the dotted path as default —, rule, param, and
+// Template data, all lower camel case: field — the field's label, a
+// problem.Label with ID "field.<dotted path without indexes>"
+// ("field.items.qty"), shown as the dotted path, verbatim, when no message
+// file has it —, rule, param, and
 // for some rules otherField (a label), otherFields (JSON names joined by
 // ", "), value (required_if) and values (oneof, joined by ", "). Messages
 // of min, max, len, eq, ne, gt, gte, lt and lte on strings and collections
 // set Count to the number, and have a One form. Parameters are labelled
 // "param.<name>".
+//
+// # Client text in field details
+//
+// Member names and map keys are the client's text: they reach a field
+// detail only as its label, printed as text and never parsed as a
+// template, and cut to 256 bytes (marked "…"), as the Field member is by
+// the middleware. The body is read as it arrives, never into a buffer sized
+// by the declared Content-Length, and never beyond Options.MaxBytes.
 //
 // # Secrets and echoed values
 //

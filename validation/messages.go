@@ -14,7 +14,7 @@ const MessagePrefix = "validation."
 
 // text is the English of one message: other is the default (plural
 // "other" form), one the singular form of a message with a count.
-type text struct{ other, one string }
+type text struct{ other, one problem.Template }
 
 // english holds every English default, keyed by message ID without
 // MessagePrefix. Keys are "<rule>", "<rule>.<kind>" where kind is "string"

@@ -177,8 +177,8 @@ func TestMessages(t *testing.T) {
 			t.Errorf("ID %q duplicated, out of order or unprefixed", m.ID)
 		}
 		seen[m.ID], prev = true, m.ID
-		for _, src := range []string{m.Default, m.One} {
-			if _, err := template.New("").Parse(src); err != nil {
+		for _, src := range []problem.Template{m.Default, m.One} {
+			if _, err := template.New("").Parse(string(src)); err != nil {
 				t.Errorf("%s: %v", m.ID, err)
 			}
 		}

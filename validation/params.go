@@ -88,7 +88,7 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 
 // paramLabel is the localizable name of a parameter: "param.<name>".
 func paramLabel(name string) problem.Message {
-	return problem.Message{ID: "param." + name, Default: name}
+	return problem.Label("param."+name, name)
 }
 
 type paramError struct {

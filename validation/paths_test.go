@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/validation"
 )
 
@@ -112,9 +113,12 @@ func TestLabels(t *testing.T) {
 	type label struct{ ID, Default string }
 	var got []label
 	for _, f := range pe.Fields() {
-		m := f.Message.Data["field"]
-		lm := reflect.ValueOf(m)
-		got = append(got, label{lm.FieldByName("ID").String(), lm.FieldByName("Default").String()})
+		m := f.Message.Data["field"].(problem.Message)
+		text, literal := m.Literal()
+		if !literal {
+			t.Errorf("label %q is not a literal: the client's names must never be parsed", m.ID)
+		}
+		got = append(got, label{m.ID, text})
 	}
 	want := []label{
 		{"field.createdBy", "createdBy"},

@@ -1,23 +1,31 @@
-// Package tmpl renders the simple message templates problemkit's messages
-// are made of — text with {{.name}} actions, optionally piped through one
-// function with one quoted argument ({{.name | josa "은"}}) — without
-// text/template's reflection. Anything else is left to text/template by
-// the caller: Compile reports whether src is simple.
+// Package tmpl is the template language of problemkit's messages, and its
+// renderer. The language is deliberately small: literal text, {{.name}},
+// which prints the data value name as text, and {{.name | fn "arg"}}, which
+// passes it through one template function first (the i18n package's josa).
+// There are no conditionals, loops, calls or nested templates, so rendering
+// costs time linear in the source and the data it prints, and its output is
+// cut at clip.Message bytes whatever the data.
+//
+// Sources come only from code declarations and message files. Data is
+// never parsed: a value that holds "{{" is printed as those two bytes.
 package tmpl
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/template"
+	"sync"
+	"sync/atomic"
+
+	"github.com/problemkit/problemkit/internal/clip"
 )
 
 // Func is a template function applied as {{.name | fn "arg"}}: it receives
-// the quoted argument and the value.
+// the quoted argument and the value, already resolved.
 type Func func(arg string, value any) string
 
-// Template is a compiled simple template. It is immutable and safe for
-// concurrent use.
+// Template is a compiled source. It is immutable and safe for concurrent
+// use.
 type Template struct {
 	parts []part
 	size  int // bytes of literal text, to size the output
@@ -30,37 +38,50 @@ type part struct {
 	arg  string
 }
 
-// Compile compiles src when it is simple: literal text and actions of the
-// form {{.name}} or {{.name | fn "arg"}} with fn in funcs, names made of
-// letters, digits and underscores. It reports false otherwise, and for
-// delimiters other than {{ }}.
-func Compile(src string, funcs map[string]Func) (*Template, bool) {
+// SyntaxError describes a source that is not in the language.
+type SyntaxError struct {
+	Source string // the source, cut to a readable size
+	Action string // the offending action, or "" for an unclosed one
+}
+
+func (e *SyntaxError) Error() string {
+	if e.Action == "" {
+		return fmt.Sprintf("template %q: unclosed action", clip.String(e.Source, 80))
+	}
+	return fmt.Sprintf("template %q: action %q is not {{.name}} or {{.name | func \"arg\"}} with a known func", clip.String(e.Source, 80), clip.String(e.Action, 80))
+}
+
+// Compile compiles src. Its actions must be {{.name}} or
+// {{.name | fn "arg"}} with fn in funcs, names made of letters, digits and
+// underscores; anything else is a *SyntaxError.
+func Compile(src string, funcs map[string]Func) (*Template, error) {
 	t := &Template{}
+	rest := src
 	for {
-		i := strings.Index(src, "{{")
+		i := strings.Index(rest, "{{")
 		if i < 0 {
 			break
 		}
 		if i > 0 {
-			t.parts = append(t.parts, part{text: src[:i]})
+			t.parts = append(t.parts, part{text: rest[:i]})
 			t.size += i
 		}
-		j := strings.Index(src[i:], "}}")
+		j := strings.Index(rest[i:], "}}")
 		if j < 0 {
-			return nil, false
+			return nil, &SyntaxError{Source: src}
 		}
-		p, ok := action(strings.TrimSpace(src[i+2:i+j]), funcs)
+		p, ok := action(strings.TrimSpace(rest[i+2:i+j]), funcs)
 		if !ok {
-			return nil, false
+			return nil, &SyntaxError{Source: src, Action: rest[i : i+j+2]}
 		}
 		t.parts = append(t.parts, p)
-		src = src[i+j+2:]
+		rest = rest[i+j+2:]
 	}
-	if src != "" {
-		t.parts = append(t.parts, part{text: src})
-		t.size += len(src)
+	if rest != "" {
+		t.parts = append(t.parts, part{text: rest})
+		t.size += len(rest)
 	}
-	return t, true
+	return t, nil
 }
 
 // action parses ".name" or ".name | fn "arg"".
@@ -79,7 +100,11 @@ func action(a string, funcs map[string]Func) (part, bool) {
 	if !ok || fn == nil {
 		return part{}, false
 	}
-	arg, err := strconv.Unquote(strings.TrimSpace(quoted))
+	quoted = strings.TrimSpace(quoted)
+	if quoted == "" || quoted[0] != '"' && quoted[0] != '`' {
+		return part{}, false // a 'c' would be a rune constant, a number
+	}
+	arg, err := strconv.Unquote(quoted)
 	if err != nil {
 		return part{}, false
 	}
@@ -97,59 +122,145 @@ func ident(s string) bool {
 	return s != ""
 }
 
-// Execute renders t with data. A missing key renders as nothing, as
-// text/template with missingkey=zero does once "<no value>" is removed.
-func (t *Template) Execute(data map[string]any) string {
-	if len(t.parts) == 1 && t.parts[0].name == "" {
-		return t.parts[0].text
+// Data is what one rendering reads.
+type Data struct {
+	// Values are the template data, by name.
+	Values map[string]any
+	// Count is printed for {{.count}} when Values has no "count".
+	Count any
+	// Resolver, when set, gives the text of values that are not plain,
+	// such as a nested localizable message.
+	Resolver Resolver
+}
+
+// Resolver turns a value that is not plain into the text printed for it;
+// it reports false for the values it leaves to the template.
+type Resolver interface {
+	Resolve(v any) (string, bool)
+}
+
+func (d Data) lookup(name string) (any, bool) {
+	v, ok := d.Values[name]
+	if !ok && name == "count" && d.Count != nil {
+		return d.Count, true
 	}
-	var b strings.Builder
-	b.Grow(t.size + 16*len(t.parts))
+	if ok && d.Resolver != nil {
+		if s, done := d.Resolver.Resolve(v); done {
+			return s, true
+		}
+	}
+	return v, ok
+}
+
+// Execute renders t with d. A missing value prints nothing. The output is
+// at most clip.Message bytes; longer output is cut and ends in clip.Marker.
+func (t *Template) Execute(d Data) string {
+	if len(t.parts) == 1 && t.parts[0].name == "" {
+		return clip.String(t.parts[0].text, clip.Message)
+	}
+	w := writer{max: clip.Message}
+	w.b.Grow(min(t.size+16*len(t.parts), clip.Message))
 	for _, p := range t.parts {
+		if w.full {
+			break
+		}
 		if p.name == "" {
-			b.WriteString(p.text)
+			w.WriteString(p.text)
 			continue
 		}
-		v, ok := data[p.name]
-		if p.fn != nil {
+		v, ok := d.lookup(p.name)
+		switch {
+		case p.fn != nil:
 			if !ok {
 				v = nil
 			}
-			b.WriteString(p.fn(p.arg, v))
-			continue
-		}
-		if ok {
-			writeValue(&b, v)
+			w.WriteString(p.fn(p.arg, v))
+		case ok:
+			writeValue(&w, v)
 		}
 	}
-	return b.String()
+	return w.String()
 }
 
-// writeValue prints v as text/template does (fmt's %v), with fast paths for
-// the common kinds.
-func writeValue(b *strings.Builder, v any) {
+// writer is a strings.Builder that keeps at most max bytes and remembers
+// that it dropped some.
+type writer struct {
+	b    strings.Builder
+	max  int
+	full bool
+}
+
+func (w *writer) WriteString(s string) {
+	if room := w.max - w.b.Len(); len(s) > room {
+		s, w.full = s[:max(room, 0)], true
+	}
+	w.b.WriteString(s)
+}
+
+func (w *writer) Write(p []byte) (int, error) {
+	w.WriteString(string(p))
+	return len(p), nil
+}
+
+func (w *writer) String() string {
+	if w.full {
+		return clip.Mark(w.b.String(), w.max)
+	}
+	return w.b.String()
+}
+
+// writeValue prints v as fmt's %v does, with fast paths for the common
+// kinds.
+func writeValue(w *writer, v any) {
 	switch x := v.(type) {
 	case nil:
 	case string:
-		b.WriteString(x)
+		w.WriteString(x)
 	case int:
-		b.WriteString(strconv.Itoa(x))
+		w.WriteString(strconv.Itoa(x))
 	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
+		w.WriteString(strconv.FormatInt(x, 10))
 	case bool:
-		b.WriteString(strconv.FormatBool(x))
+		w.WriteString(strconv.FormatBool(x))
 	default:
-		fmt.Fprint(b, x)
+		fmt.Fprint(w, x)
 	}
 }
 
-// Slow executes a text/template parsed with missingkey=zero the way the
-// fast path renders: a missing key prints nothing instead of "<no value>".
-// It is the fallback for templates Compile refuses.
-func Slow(t *template.Template, data any) (string, error) {
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		return "", err
+// The cache of Render: sources come from code and message files only, but
+// it is bounded all the same, in entries and in bytes.
+var (
+	cache      sync.Map // source → *Template, nil when it does not compile
+	cacheCount atomic.Int64
+	cacheBytes atomic.Int64
+)
+
+const (
+	maxCached      = 4096
+	maxCachedBytes = 1 << 20
+)
+
+// Render compiles src, with no template functions, and executes it with d.
+// Compiled sources are cached. A source that does not compile is printed as
+// it is, never executed: a broken message must not break an error response.
+func Render(src string, d Data) string {
+	if !strings.Contains(src, "{{") {
+		return clip.String(src, clip.Message)
 	}
-	return strings.ReplaceAll(b.String(), "<no value>", ""), nil
+	var t *Template
+	if v, ok := cache.Load(src); ok {
+		t = v.(*Template)
+	} else {
+		t, _ = Compile(src, nil)
+		if cacheCount.Load() < maxCached && cacheBytes.Load()+int64(len(src)) <= maxCachedBytes {
+			if _, loaded := cache.LoadOrStore(src, t); !loaded {
+				cacheCount.Add(1)
+				cacheBytes.Add(int64(len(src)))
+			}
+		}
+	}
+	if t == nil {
+		return clip.String(src, clip.Message)
+	}
+	return t.Execute(d)
 }

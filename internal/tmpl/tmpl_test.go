@@ -5,11 +5,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"text/template"
 	"time"
+	"unicode/utf8"
 
+	"github.com/problemkit/problemkit/internal/clip"
 	"github.com/problemkit/problemkit/internal/tmpl"
 )
 
@@ -21,8 +24,9 @@ func upper(arg string, v any) string {
 
 var funcs = map[string]tmpl.Func{"upper": upper}
 
-// reference renders src the way the fast path must match: text/template
-// with missingkey=zero and "<no value>" removed.
+// reference renders src the way tmpl must: text/template with
+// missingkey=zero and "<no value>" removed. The language is a subset of
+// text/template's, so the two agree wherever tmpl accepts a source.
 func reference(t *testing.T, src string, data map[string]any) string {
 	t.Helper()
 	tt, err := template.New("").Option("missingkey=zero").Funcs(template.FuncMap{
@@ -49,36 +53,154 @@ func TestMatchesTextTemplate(t *testing.T) {
 		"", "plain text", "{{.field}}", "{{.field}} must be at least {{.param}} characters long",
 		"{{ .field }} has {{.count}} of {{.n64}}", "{{.f}} {{.whole}} {{.yes}} {{.nilv}} {{.missing}}",
 		"{{.time}} {{.err}} {{.list}} {{._under}} {{.x1}}", "{{.field | upper \"은\"}} 필수입니다.",
-		"{{.missing | upper \"x\"}}", "a {{.field}}{{.param}} b", "unicode 🎉 {{.field}}",
+		"{{.missing | upper \"x\"}}", "a {{.field}}{{.param}} b", "unicode 🎉 {{.field}}", "a }} b",
 	}
 	for _, src := range tests {
 		t.Run(src, func(t *testing.T) {
-			fast, ok := tmpl.Compile(src, funcs)
-			if !ok {
-				t.Fatalf("Compile(%q) refused a simple template", src)
+			c, err := tmpl.Compile(src, funcs)
+			if err != nil {
+				t.Fatalf("Compile(%q): %v", src, err)
 			}
-			if got, want := fast.Execute(data), reference(t, src, data); got != want {
+			if got, want := c.Execute(tmpl.Data{Values: data}), reference(t, src, data); got != want {
 				t.Errorf("got %q, text/template gives %q", got, want)
 			}
 		})
 	}
 }
 
-func TestRefusesWhatItCannotRender(t *testing.T) {
+// TestRefusesEverythingElse: no action but {{.name}} and one function with
+// one quoted argument is in the language, so nothing can loop, call,
+// define or include.
+func TestRefusesEverythingElse(t *testing.T) {
 	for _, src := range []string{
-		"{{if .x}}y{{end}}", "{{.a.b}}", "{{printf \"%d\" .count}}", "{{.x | unknown \"a\"}}",
-		"{{.x | upper}}", "{{.x | upper \"a\" | upper \"b\"}}", "{{.}}", "{{ $x := 1 }}", "{{.field", "{{- .field -}}",
+		"{{if .x}}y{{end}}", "{{range 100000000}}{{end}}", "{{range .xs}}{{.}}{{end}}", "{{with .x}}{{.}}{{end}}",
+		`{{define "x"}}a{{end}}`, `{{template "x"}}`, `{{block "x" .}}a{{end}}`, "{{/* a comment */}}",
+		"{{.a.b}}", `{{printf "%d" .count}}`, "{{.x | unknown \"a\"}}", "{{call .f}}", "{{index .m 1}}",
+		"{{.x | upper}}", "{{.x | upper \"a\" | upper \"b\"}}", "{{.}}", "{{ $x := 1 }}", "{{.field",
+		"{{- .field -}}", "{{}}", "{{.}}{{.}}", "{{ .9x }}", "{{.x-y}}", "text {{", "{{.x | upper 'a'}}",
 	} {
-		if _, ok := tmpl.Compile(src, funcs); ok {
-			t.Errorf("Compile(%q) accepted a template it cannot render like text/template", src)
+		if _, err := tmpl.Compile(src, funcs); err == nil {
+			t.Errorf("Compile(%q) accepted it", src)
+		} else if se := (*tmpl.SyntaxError)(nil); !errors.As(err, &se) {
+			t.Errorf("Compile(%q) = %v, want a *SyntaxError", src, err)
 		}
 	}
 }
 
-// TestShippedMessagesTakeTheFastPath keeps the fast path honest on real
-// messages: every message of every locale file renders exactly as
-// text/template renders it.
-func TestShippedMessagesTakeTheFastPath(t *testing.T) {
+// TestDataIsNeverParsed: whatever a value holds, it is printed as text.
+func TestDataIsNeverParsed(t *testing.T) {
+	c, err := tmpl.Compile("{{.field}} is not a known field", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{
+		`{{printf "%s-%d" "ssti" 49}}`, "{{range 100000000}}{{end}}", "{{.}}", `{{template "x"}}`,
+		`{{define "x"}}{{end}}`, "{{/* */}}", "{{", "}}", "{{.field}}", "<b>&amp;</b>",
+	} {
+		if got, want := c.Execute(tmpl.Data{Values: map[string]any{"field": v}}), v+" is not a known field"; got != want {
+			t.Errorf("Execute with %q = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestOutputIsBounded(t *testing.T) {
+	huge := strings.Repeat("가", 10000) // 30,000 bytes
+	tests := []struct {
+		name string
+		src  string
+		d    tmpl.Data
+	}{
+		{"a huge value", "{{.x}} is bad", tmpl.Data{Values: map[string]any{"x": huge}}},
+		{"a huge value through a func", "{{.x | upper \"은\"}}", tmpl.Data{Values: map[string]any{"x": huge}}},
+		{"many values", strings.Repeat("{{.x}}", 100), tmpl.Data{Values: map[string]any{"x": strings.Repeat("ab", 100)}}},
+		{"a huge composite value", "{{.x}}", tmpl.Data{Values: map[string]any{"x": make([]int, 1<<14)}}},
+		{"huge literal text", strings.Repeat("text ", 2000), tmpl.Data{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := tmpl.Compile(tt.src, funcs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := c.Execute(tt.d)
+			if len(got) > clip.Message || !strings.HasSuffix(got, clip.Marker) || !utf8.ValidString(got) {
+				t.Errorf("%d bytes, marked %v, valid UTF-8 %v; want at most %d, marked, valid",
+					len(got), strings.HasSuffix(got, clip.Marker), utf8.ValidString(got), clip.Message)
+			}
+		})
+	}
+}
+
+func TestResolverAndCount(t *testing.T) {
+	c, err := tmpl.Compile("{{.field}}: {{.count}} {{.other}}", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Execute(tmpl.Data{Values: map[string]any{"field": label("email"), "other": 1}, Count: 3, Resolver: resolver{}})
+	if want := "<email>: 3 1"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	got = c.Execute(tmpl.Data{Values: map[string]any{"count": 5}, Count: 3})
+	if want := ": 5 "; got != want {
+		t.Errorf("a count in the values wins: got %q, want %q", got, want)
+	}
+}
+
+type label string
+
+type resolver struct{}
+
+func (resolver) Resolve(v any) (string, bool) {
+	if l, ok := v.(label); ok {
+		return "<" + string(l) + ">", true
+	}
+	return "", false
+}
+
+func TestRender(t *testing.T) {
+	tests := []struct {
+		name, src string
+		values    map[string]any
+		want      string
+	}{
+		{"no actions returned as is", "plain <no value> text", nil, "plain <no value> text"},
+		{"single brace not an action", "a { b } c", map[string]any{"b": 1}, "a { b } c"},
+		{"action", "limit {{.limit}} bytes", map[string]any{"limit": 1024}, "limit 1024 bytes"},
+		{"same source, other data", "limit {{.limit}} bytes", map[string]any{"limit": 5}, "limit 5 bytes"},
+		{"nil data", "x{{.y}}z", nil, "xz"},
+		{"a source outside the language is printed, not run", "{{range .xs}}[{{.}}]{{end}}", map[string]any{"xs": []int{1, 2}}, "{{range .xs}}[{{.}}]{{end}}"},
+		{"and again, from the cache", "{{range .xs}}[{{.}}]{{end}}", map[string]any{"xs": []int{1, 2}}, "{{range .xs}}[{{.}}]{{end}}"},
+		{"a function is not known to Render", "{{.x | upper \"a\"}}", map[string]any{"x": "b"}, "{{.x | upper \"a\"}}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tmpl.Render(tt.src, tmpl.Data{Values: tt.values}); got != tt.want {
+				t.Errorf("Render(%q) = %q, want %q", tt.src, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	done := make(chan struct{})
+	for i := range 16 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			src := "{{.n}} of " + strings.Repeat("x", i%4)
+			want := strconv.Itoa(i) + " of " + strings.Repeat("x", i%4)
+			if got := tmpl.Render(src, tmpl.Data{Values: map[string]any{"n": i}}); got != want {
+				t.Errorf("Render = %q, want %q", got, want)
+			}
+		}()
+	}
+	for range 16 {
+		<-done
+	}
+}
+
+// TestShippedMessagesAreInTheLanguage: every message of every locale file
+// compiles, and renders exactly as text/template renders it.
+func TestShippedMessagesAreInTheLanguage(t *testing.T) {
 	files, _ := filepath.Glob("../../locales/*.json")
 	more, _ := filepath.Glob("../../example_server/locales/*.json")
 	files = append(files, more...)
@@ -110,17 +232,42 @@ func TestShippedMessagesTakeTheFastPath(t *testing.T) {
 			for _, src := range forms {
 				// josa stands in as upper: the same call shape.
 				src = strings.ReplaceAll(src, "josa", "upper")
-				fast, ok := tmpl.Compile(src, funcs)
-				if !ok {
-					t.Errorf("%s %s: %q does not take the fast path", filepath.Base(f), id, src)
+				c, err := tmpl.Compile(src, funcs)
+				if err != nil {
+					t.Errorf("%s %s: %v", filepath.Base(f), id, err)
 					continue
 				}
-				if got, want := fast.Execute(sample), reference(t, src, sample); got != want {
+				if got, want := c.Execute(tmpl.Data{Values: sample}), reference(t, src, sample); got != want {
 					t.Errorf("%s %s: got %q, text/template gives %q", filepath.Base(f), id, got, want)
 				}
 			}
 		}
 	}
+}
+
+// FuzzExecute: whatever a value holds, a template prints it verbatim as
+// text, and the output never exceeds its bound.
+func FuzzExecute(f *testing.F) {
+	for _, s := range []string{"", "email", `{{printf "%s-%d" "ssti" 49}}`, "{{range 100000000}}{{end}}", "{{", "\xff\xfe", strings.Repeat("a", 5000)} {
+		f.Add(s)
+	}
+	c, err := tmpl.Compile("{{.field}} is not a known field", nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		got := c.Execute(tmpl.Data{Values: map[string]any{"field": v}})
+		want := v + " is not a known field"
+		if len(want) <= clip.Message {
+			if got != want {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+			return
+		}
+		if len(got) > clip.Message || !strings.HasSuffix(got, clip.Marker) || !strings.HasPrefix(want, strings.TrimSuffix(got, clip.Marker)) {
+			t.Fatalf("cut output %d bytes, not a marked prefix of the whole", len(got))
+		}
+	})
 }
 
 func BenchmarkExecute(b *testing.B) {
@@ -138,7 +285,7 @@ func BenchmarkExecute(b *testing.B) {
 	b.Run("tmpl", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			fast.Execute(d)
+			fast.Execute(tmpl.Data{Values: d})
 		}
 	})
 }
