@@ -54,12 +54,28 @@
 // for the response it meant to send (Content-Length, Content-Encoding,
 // ETag, Last-Modified …) are removed.
 //
-// Nothing is written twice. When a handler fails after its response has
-// started, the failure is logged and nothing is appended; a panic in that
-// state aborts the connection (http.ErrAbortHandler) so the client cannot
-// take a truncated body for a whole one. Hijacked connections are left
-// alone. A client that went away (context.Canceled with the request's
-// context done) gets nothing and is logged at info level with status 499.
+// A failure is never a success, and nothing is written twice. When a
+// handler fails after its response has started — it returns an error,
+// calls WriteError or panics — the failure is logged, nothing is appended,
+// and the response is aborted (a panic with http.ErrAbortHandler, which
+// net/http answers by closing the connection or resetting the HTTP/2
+// stream), so the client cannot take a truncated body for a whole one.
+// Hijacked connections are left alone. A request whose client went away
+// (context.Canceled with the request's context done) is answered with a
+// 499 CLIENT_CLOSED_REQUEST problem all the same and logged at info level:
+// a client that closed only its sending side still reads, and must not
+// receive net/http's implicit 200 for a request that failed; for one that
+// is gone, the write fails and costs nothing.
+//
+// # Bounded reflection
+//
+// Whatever a client sends, the answer to it has a fixed size: the instance
+// member is at most 1 KiB of the request path, titles, details and field
+// messages at most 4 KiB, a field error's field, rule and parameter at
+// most 256 bytes and its pointer 1 KiB, a string extension member 4 KiB,
+// and the errors member at most 100 entries (its count member, when there
+// is one, says how many failed). A value that was cut ends in "…" (in a
+// URI reference, %E2%80%A6).
 //
 // # Production and development
 //
@@ -80,7 +96,10 @@
 // 5xx at error level (panics with their stack), 4xx at
 // Options.ClientErrorLevel. Request headers, bodies and field values are
 // never logged, so Authorization, Cookie, API keys and secret fields cannot
-// reach the log through the pipeline.
+// reach the log through the pipeline. Every attribute has a size, counted
+// as slog's text and JSON handlers escape it (the path 1 KiB, the error
+// text 4 KiB, the stack 6 KiB …; see docs/security.md), so a record stays
+// below 16 KiB whatever the request.
 //
 // # Request IDs
 //

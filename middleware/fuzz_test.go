@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/problemkit/problemkit/middleware"
@@ -100,4 +102,85 @@ func FuzzAccept(f *testing.F) {
 			t.Fatalf("status member %d, HTTP %d", p.Status, rec.Code)
 		}
 	})
+}
+
+// FuzzFieldText: whatever member name or value a client sends, the field
+// detail names the field verbatim, as text, in English and in Korean; the
+// echoed value is the value; nothing grows past its bound. The names and
+// values go where templates once read them: an unknown member's name, a
+// map key, a rejected value.
+func FuzzFieldText(f *testing.F) {
+	for _, s := range []string{
+		"email", "", `{{printf "%s-%d" "ssti" 49}}`, "{{range 100000000}}{{end}}", "{{.}}", `{{template "x"}}`,
+		`{{define "x"}}y{{end}}`, "{{/* */}}", "{{", "}}{{", "이름", "\xff\xfe", "a\"b\\c\n", strings.Repeat("{{a}}", 200),
+	} {
+		f.Add(s, s)
+	}
+	h := hostileAPI(f, slog.New(slog.DiscardHandler), false)
+	known := []string{"name", "nested", "items", "meta"}
+	f.Fuzz(func(t *testing.T, name, value string) {
+		name, value = roundTrip(name), roundTrip(value) // what the server reads
+		value = "not an email " + value
+		for _, lang := range []string{"en", "ko"} {
+			// A map key, with a rejected value.
+			p := fieldProblem(t, h, lang, `{"meta":{`+jsonString(name)+":"+jsonString(value)+"}}")
+			field := clip("meta["+name+"]", 256)
+			if p.Code != "VALIDATION_ERROR" || len(p.Errors) != 1 {
+				t.Fatalf("map key %q: got %s with %d errors", name, p.Code, len(p.Errors))
+			}
+			fe := p.Errors[0]
+			if fe.Field != field || !strings.Contains(fe.Detail, field) || fe.Value != clip(value, 4<<10) || len(fe.Detail) > 4<<10 {
+				t.Fatalf("map key %q, value %q (%s): field %q, detail %q, value %q", name, value, lang, fe.Field, fe.Detail, fe.Value)
+			}
+			// An unknown member.
+			if slices.ContainsFunc(known, func(k string) bool { return strings.EqualFold(k, name) }) {
+				continue
+			}
+			p = fieldProblem(t, h, lang, "{"+jsonString(name)+":1}")
+			field = clip(name, 256)
+			if p.Code != "UNKNOWN_FIELD" || len(p.Errors) != 1 {
+				t.Fatalf("member %q: got %s with %d errors", name, p.Code, len(p.Errors))
+			}
+			fe = p.Errors[0]
+			if fe.Field != field || !strings.Contains(fe.Detail, field) || len(fe.Detail) > 4<<10 {
+				t.Fatalf("member %q (%s): field %q, detail %q", name, lang, fe.Field, fe.Detail)
+			}
+		}
+	})
+}
+
+// roundTrip is s as a JSON decoder reads it back: invalid UTF-8 replaced.
+func roundTrip(s string) string {
+	var out string
+	_ = json.Unmarshal([]byte(jsonString(s)), &out)
+	return out
+}
+
+// clip is the server's cut of a value to n bytes, for the expectations.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+func fieldProblem(t *testing.T, h http.Handler, lang, body string) *problem.Problem {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/body", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept-Language", lang)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnprocessableEntity || rec.Body.Len() > 64<<10 {
+		t.Fatalf("status %d, %d bytes: %.300s", rec.Code, rec.Body.Len(), rec.Body)
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("not a problem: %v", err)
+	}
+	return &p
 }

@@ -29,8 +29,14 @@ func Handle(f func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 // Pipeline that handles r (the one whose Handler or RequestID runs above
 // it): mapped, localized, redacted, rendered and logged. Outside any
 // pipeline it uses one with the default Options. It writes nothing when err
-// is nil, when the response has already started (it logs instead), or when
-// the client has gone away.
+// is nil.
+//
+// When the response has already started, nothing consistent can be written:
+// WriteError logs the failure and aborts the response by panicking with
+// http.ErrAbortHandler, which net/http answers by closing the connection
+// (or resetting the HTTP/2 stream), so the client sees a broken response
+// rather than a truncated one that looks whole. Like every use of the
+// ResponseWriter, call it from the handler's goroutine.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if err == nil {
 		return
@@ -39,7 +45,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if s := stateFrom(r.Context()); s != nil && s.p != nil {
 		p = s.p
 	}
-	p.respond(w, r, err)
+	p.answer(w, r, err)
 }
 
 // WriteError is the package-level WriteError bound to p, for handlers that
@@ -48,5 +54,13 @@ func (p *Pipeline) WriteError(w http.ResponseWriter, r *http.Request, err error)
 	if err == nil {
 		return
 	}
-	p.respond(w, r, err)
+	p.answer(w, r, err)
+}
+
+// answer runs the pipeline for err and aborts the response when it had
+// already started.
+func (p *Pipeline) answer(w http.ResponseWriter, r *http.Request, err error) {
+	if !p.respond(w, r, err) {
+		panic(http.ErrAbortHandler)
+	}
 }

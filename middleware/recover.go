@@ -49,12 +49,9 @@ func (p *Pipeline) Recoverer(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			perr := &PanicError{Value: v, Stack: debug.Stack()}
-			if !p.respond(w, r, perr) {
-				// Nothing could be written: the client must not mistake
-				// what it got for a whole response.
-				panic(http.ErrAbortHandler)
-			}
+			// When nothing could be written, answer aborts: the client
+			// must not mistake what it got for a whole response.
+			p.answer(w, r, &PanicError{Value: v, Stack: debug.Stack()})
 		}()
 		next.ServeHTTP(w, r)
 	})

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/problemkit/problemkit/internal/clip"
 	"github.com/problemkit/problemkit/problem"
 )
 
@@ -21,7 +23,8 @@ var defaultPipeline = sync.OnceValue(func() *Pipeline { return New(Options{}) })
 
 // respond runs the pipeline for err: map, localize, redact, render, log. It
 // reports false only when a response had already started, so nothing
-// consistent could be written.
+// consistent could be written: the caller must then abort the response
+// (see abort), so the client cannot take what it got for a whole one.
 func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (complete bool) {
 	s := stateFrom(r.Context())
 	var rw *responseWriter
@@ -50,7 +53,9 @@ func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (c
 		// answer and a record.
 		if v := recover(); v != nil {
 			p.log.LogAttrs(r.Context(), slog.LevelError, "problemkit: panic while answering a failure",
-				slog.String("requestId", id), slog.Any("panic", v), slog.Any("error", err))
+				slog.String("requestId", clip.Log(id, logIDBytes)),
+				slog.String("panic", clip.Log(fmt.Sprint(v), logPanicBytes)),
+				slog.String("error", clip.Log(err.Error(), logErrorBytes)))
 			if rw == nil || !rw.started {
 				p.writeMinimal(w, r, id)
 			}
@@ -62,24 +67,28 @@ func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (c
 		p.logRecord(r, id, err, nil, 0, "failure after the connection was hijacked")
 		return true
 	}
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		// The client went away: not a server error, and nobody to answer.
-		p.logRecord(r, id, err, problem.New(problem.ClientClosedRequest), problem.ClientClosedRequest.Status, "")
-		return true
-	}
 
 	var e *problem.Error
 	var pe *PanicError
-	if errors.As(err, &pe) {
+	switch {
+	case errors.As(err, &pe):
 		// A panic is a bug whatever its value: never a client error.
 		e = problem.New(problem.InternalError).Wrap(err)
-	} else {
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away, or closed its side of the connection and
+		// still reads: not a server error. The 499 is written all the
+		// same, so a client that reads never takes net/http's implicit
+		// 200 for an answer; one that is gone makes the write fail, which
+		// costs nothing.
+		e = problem.New(problem.ClientClosedRequest).Wrap(err)
+	default:
 		e = p.mapper.Map(err)
-	}
-	if e.Code() == problem.ClientClosedRequest {
-		// The client is still here (checked above): whatever was
-		// cancelled, the server cancelled it, such as a call it gave up on.
-		e = problem.New(problem.InternalError).Wrap(err)
+		if e.Code() == problem.ClientClosedRequest {
+			// The client is still here (checked above): whatever was
+			// cancelled, the server cancelled it, such as a call it gave
+			// up on.
+			e = problem.New(problem.InternalError).Wrap(err)
+		}
 	}
 	if rw != nil && rw.started {
 		p.logRecord(r, id, err, e, rw.status, "failure after the response started; nothing more was written")
@@ -106,40 +115,44 @@ func (p *Pipeline) build(r *http.Request, e *problem.Error, err error, id string
 	doc := &problem.Problem{
 		Type:      p.catalog.TypeURI(code),
 		Status:    status,
-		Instance:  r.URL.EscapedPath(),
+		Instance:  clip.URI(r.URL.EscapedPath(), clip.Instance),
 		Code:      code.Code,
 		RequestID: id,
 		Timestamp: p.now().UTC(),
 	}
 
+	// Every text is cut to a fixed size, whatever the Translator: they
+	// may hold what a client or another service sent.
+	text := func(m problem.Message) string { return clip.String(tr.Translate(m), clip.Message) }
 	hide := p.production && (status >= 500 || problem.IsUnmapped(e))
 	switch {
 	case hide && problem.IsUnmapped(e):
-		doc.Title = tr.Translate(problem.InternalError.TitleMessage())
-		doc.Detail = tr.Translate(problem.InternalError.DetailMessage(nil))
+		doc.Title = text(problem.InternalError.TitleMessage())
+		doc.Detail = text(problem.InternalError.DetailMessage(nil))
 	case hide:
 		// A declared 5xx keeps its declared texts and the members the
 		// application set on purpose, never the call site's free text or
 		// field details.
-		doc.Title = tr.Translate(code.TitleMessage())
-		doc.Detail = tr.Translate(e.DefaultDetail())
+		doc.Title = text(code.TitleMessage())
+		doc.Detail = text(e.DefaultDetail())
 		doc.Extensions = cloneExt(e.Extensions(), 0)
 	default:
-		doc.Title = tr.Translate(e.Title())
+		doc.Title = text(e.Title())
 		if d := e.Detail(); !d.IsZero() {
-			doc.Detail = tr.Translate(d)
+			doc.Detail = text(d)
 		}
 		doc.Extensions = cloneExt(e.Extensions(), 1)
 		if fields := e.Fields(); len(fields) > 0 {
+			fields = fields[:min(len(fields), clip.Errors)]
 			doc.Errors = make([]problem.FieldError, len(fields))
 			for i, f := range fields {
 				if !f.Message.IsZero() {
-					f.Detail = tr.Translate(f.Message)
+					f.Detail = text(f.Message)
 					if p.messageKeys && f.Message.ID != "" {
 						f.MessageKey = f.Message.ID
 					}
 				}
-				doc.Errors[i] = f
+				doc.Errors[i] = clipField(f)
 			}
 		}
 	}
@@ -152,12 +165,35 @@ func (p *Pipeline) build(r *http.Request, e *problem.Error, err error, id string
 	return doc, tr.Language()
 }
 
+// clipField cuts the texts of a field error to their fixed sizes: field
+// names and map keys are the client's, and so may be a foreign problem's
+// entries.
+func clipField(f problem.FieldError) problem.FieldError {
+	f.Pointer = clip.URI(f.Pointer, clip.Pointer)
+	f.Field = clip.String(f.Field, clip.Field)
+	f.In = clip.String(f.In, clip.Field)
+	f.Rule = clip.String(f.Rule, clip.Field)
+	f.Param = clip.String(f.Param, clip.Field)
+	f.Detail = clip.String(f.Detail, clip.Message)
+	f.MessageKey = clip.String(f.MessageKey, clip.Field)
+	if s, ok := f.Value.(string); ok {
+		f.Value = clip.String(s, clip.Message)
+	}
+	return f
+}
+
+// cloneExt copies the extension members for the wire document, with room
+// for extra more, and cuts every string member to clip.Message bytes: a
+// member may hold what a client or another service sent.
 func cloneExt(m map[string]any, extra int) map[string]any {
 	if len(m) == 0 {
 		return nil
 	}
 	out := make(map[string]any, len(m)+extra)
 	for k, v := range m {
+		if s, ok := v.(string); ok {
+			v = clip.String(s, clip.Message)
+		}
 		out[k] = v
 	}
 	return out
@@ -168,11 +204,11 @@ func cloneExt(m map[string]any, extra int) map[string]any {
 // chain add through a Debug() map[string]any method (such as an upstream's
 // answer).
 func debugInfo(err error) map[string]any {
-	d := map[string]any{"error": err.Error(), "chain": errorChain(err)}
+	d := map[string]any{"error": clip.String(err.Error(), clip.Message), "chain": errorChain(err)}
 	var pe *PanicError
 	if errors.As(err, &pe) {
-		d["panic"] = fmt.Sprint(pe.Value)
-		d["stack"] = strings.Split(strings.TrimSpace(string(pe.Stack)), "\n")
+		d["panic"] = clip.String(fmt.Sprint(pe.Value), clip.Message)
+		d["stack"] = strings.Split(strings.TrimSpace(clip.String(string(pe.Stack), logStackBytes)), "\n")
 	}
 	var dbg interface{ Debug() map[string]any }
 	if errors.As(err, &dbg) {
@@ -193,7 +229,7 @@ func errorChain(err error) []map[string]string {
 		if e == nil || len(out) >= 32 {
 			return
 		}
-		out = append(out, map[string]string{"type": fmt.Sprintf("%T", e), "message": e.Error()})
+		out = append(out, map[string]string{"type": fmt.Sprintf("%T", e), "message": clip.String(e.Error(), clip.Message)})
 		switch u := e.(type) {
 		case interface{ Unwrap() []error }:
 			for _, c := range u.Unwrap() {
@@ -228,7 +264,7 @@ func (p *Pipeline) render(w http.ResponseWriter, r *http.Request, doc *problem.P
 		// An extension member that cannot be encoded (a channel, a
 		// cyclic value): answer without the extensions rather than fail.
 		p.log.LogAttrs(r.Context(), slog.LevelError, "problemkit: cannot encode problem",
-			slog.String("requestId", id), slog.Any("error", err))
+			slog.String("requestId", clip.Log(id, logIDBytes)), slog.String("error", clip.Log(err.Error(), logErrorBytes)))
 		doc.Extensions = nil
 		body, ctype, _ = encode(doc, xmlOut)
 	}
@@ -302,10 +338,26 @@ func (p *Pipeline) writeMinimal(w http.ResponseWriter, r *http.Request, id strin
 	p.send(w, r, http.StatusInternalServerError, problem.MediaType, []byte(body), id)
 }
 
+// The most each attribute of a log record takes once escaped, in bytes, so
+// that a record stays below 16 KiB whatever the request: the path, the
+// method, field names and error texts are, or may hold, the client's text.
+const (
+	logIDBytes     = 128
+	logMethodBytes = 32
+	logRouteBytes  = 256
+	logPathBytes   = 1 << 10
+	logCodeBytes   = 64
+	logFieldsBytes = 1 << 10
+	logErrorBytes  = 4 << 10
+	logPanicBytes  = 1 << 10
+	logStackBytes  = 6 << 10
+)
+
 // logRecord writes the one record of a failure: 5xx at error level, 499 at
 // info, other 4xx at the configured client level. It records what the
 // server needs and nothing the client sent that could be secret: no
-// headers, no body, no field values.
+// headers, no body, no field values. Every attribute is cut to its size
+// (see logPathBytes and the others).
 func (p *Pipeline) logRecord(r *http.Request, id string, err error, e *problem.Error, status int, note string) {
 	// The level follows the failure, not what reached the client: a 500
 	// after a 200 was already sent is still a server error.
@@ -330,14 +382,14 @@ func (p *Pipeline) logRecord(r *http.Request, id string, err error, e *problem.E
 	}
 	attrs := make([]slog.Attr, 0, 12)
 	attrs = append(attrs,
-		slog.String("requestId", id),
-		slog.String("method", r.Method),
-		slog.String("route", route),
-		slog.String("path", r.URL.Path),
+		slog.String("requestId", clip.Log(id, logIDBytes)),
+		slog.String("method", clip.Log(r.Method, logMethodBytes)),
+		slog.String("route", clip.Log(route, logRouteBytes)),
+		slog.String("path", clip.Log(r.URL.Path, logPathBytes)),
 		slog.Int("status", status),
 	)
 	if e != nil {
-		attrs = append(attrs, slog.String("code", e.Code().Code))
+		attrs = append(attrs, slog.String("code", clip.Log(e.Code().Code, logCodeBytes)))
 		if fields := e.Fields(); len(fields) > 0 {
 			// One string, not a []string: handlers format slices through
 			// fmt, which costs more than the rest of the record.
@@ -346,17 +398,22 @@ func (p *Pipeline) logRecord(r *http.Request, id string, err error, e *problem.E
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString(f.Field)
+				b.WriteString(clip.String(f.Field, clip.Field))
 				b.WriteByte(':')
-				b.WriteString(f.Rule)
+				b.WriteString(clip.String(f.Rule, clip.Field))
+				if b.Len() > logFieldsBytes {
+					break
+				}
 			}
-			attrs = append(attrs, slog.String("fields", b.String()))
+			attrs = append(attrs, slog.String("fields", clip.Log(b.String(), logFieldsBytes)))
 		}
 	}
-	attrs = append(attrs, slog.String("error", err.Error()))
+	attrs = append(attrs, slog.String("error", clip.Log(err.Error(), logErrorBytes)))
 	var pe *PanicError
 	if errors.As(err, &pe) {
-		attrs = append(attrs, slog.String("panic", fmt.Sprint(pe.Value)), slog.String("stack", string(pe.Stack)))
+		attrs = append(attrs,
+			slog.String("panic", clip.Log(fmt.Sprint(pe.Value), logPanicBytes)),
+			slog.String("stack", clip.Log(string(pe.Stack), logStackBytes)))
 	}
 	if note != "" {
 		attrs = append(attrs, slog.String("note", note))

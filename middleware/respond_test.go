@@ -457,25 +457,59 @@ func TestServeMuxAndWriteError(t *testing.T) {
 	})
 }
 
+// TestNothingWrittenTwice: a handler that fails after its response
+// started gets nothing appended, and the response is aborted, so the client
+// sees a broken response and never a truncated success. Both shapes of
+// answering an error abort: a returned error and a direct WriteError.
 func TestNothingWrittenTwice(t *testing.T) {
-	pl, logs := newPipeline(middleware.Options{})
-	r := newRouter(pl)
-	r.Get("/late", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	late := func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
 		_, _ = io.WriteString(w, `{"partial":`)
-		return errors.New("stream broke")
-	}))
-	rec := httptest.NewRecorder()
-	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/late", nil))
-	if rec.Code != http.StatusAccepted || rec.Body.String() != `{"partial":` {
-		t.Errorf("got %d %q: the pipeline wrote over a started response", rec.Code, rec.Body)
+		w.(http.Flusher).Flush() // the client has the status line and a prefix
 	}
-	rec0 := logs.one(t)
-	if rec0["level"] != "ERROR" || rec0["status"] != float64(202) || !strings.Contains(rec0["note"].(string), "response started") {
-		t.Errorf("log record = %v", rec0)
+	tests := []struct {
+		name    string
+		handler http.Handler
+	}{
+		{"returned error", middleware.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+			late(w, r)
+			return errors.New("stream broke")
+		})},
+		{"WriteError", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			late(w, r)
+			middleware.WriteError(w, r, errors.New("stream broke"))
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pl, logs := newPipeline(middleware.Options{})
+			r := newRouter(pl)
+			r.Method(http.MethodGet, "/late", tt.handler)
+			srv := httptest.NewServer(r)
+			defer srv.Close()
+			resp, err := srv.Client().Get(srv.URL + "/late")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err == nil {
+				t.Errorf("got %d %q and a clean end: the client could take it for a whole response", resp.StatusCode, body)
+			}
+			if string(body) != `{"partial":` {
+				t.Errorf("body %q: something was appended to the started response", body)
+			}
+			rec0 := logs.eventually(t)
+			if rec0["level"] != "ERROR" || rec0["status"] != float64(202) || !strings.Contains(rec0["note"].(string), "response started") {
+				t.Errorf("log record = %v", rec0)
+			}
+		})
 	}
 }
 
+// TestClientGone: a request whose client went away is answered all the
+// same, with a 499 problem: nobody may read it, but a client that only
+// closed its sending side does, and must not get net/http's implicit 200.
 func TestClientGone(t *testing.T) {
 	pl, logs := newPipeline(middleware.Options{})
 	r := newRouter(pl)
@@ -485,14 +519,10 @@ func TestClientGone(t *testing.T) {
 	}))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	req := httptest.NewRequest(http.MethodGet, "/slow", nil).WithContext(ctx)
-	rec := httptest.NewRecorder()
-	r.ServeHTTP(rec, req)
-	if rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != "" {
-		t.Errorf("wrote %q to a client that went away", rec.Body)
-	}
+	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/slow", nil).WithContext(ctx))
+	checkProblem(t, rec, p, 499, "CLIENT_CLOSED_REQUEST")
 	rec0 := logs.one(t)
-	if rec0["level"] != "INFO" || rec0["status"] != float64(499) || rec0["code"] != "CLIENT_CLOSED_REQUEST" {
+	if rec0["level"] != "INFO" || rec0["status"] != float64(499) || rec0["code"] != "CLIENT_CLOSED_REQUEST" || rec0["msg"] != "client closed request" {
 		t.Errorf("log record = %v, want info level, 499", rec0)
 	}
 }

@@ -13,7 +13,7 @@ import (
 //
 //	r.NotFound(pl.NotFound)
 func (p *Pipeline) NotFound(w http.ResponseWriter, r *http.Request) {
-	p.respond(w, r, problem.New(problem.RouteNotFound))
+	p.answer(w, r, problem.New(problem.RouteNotFound))
 }
 
 // allMethods are the methods probed to build the Allow header, in the order
@@ -35,7 +35,7 @@ func (p *Pipeline) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	if allow := allowedMethods(r); allow != "" {
 		e.WithHeader("Allow", allow)
 	}
-	p.respond(w, r, e)
+	p.answer(w, r, e)
 }
 
 // allowedMethods lists the methods chi routes for r's path.
