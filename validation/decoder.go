@@ -172,16 +172,15 @@ func acceptable(contentType string) bool {
 	return !ok || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
 }
 
-// read returns the body of r, at most d.maxBytes of it.
+// read returns the body of r, at most d.maxBytes of it. The buffer grows
+// as bytes arrive, never from the declared Content-Length: a client that
+// declares a megabyte and sends a byte makes the server hold a byte.
 func (d *Decoder) read(r *http.Request) ([]byte, error) {
 	src := r.Body
 	if d.maxBytes > 0 {
 		src = http.MaxBytesReader(nil, r.Body, d.maxBytes)
 	}
 	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1) // +1: ReadFrom sees EOF without growing
-	}
 	if _, err := buf.ReadFrom(src); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
