@@ -43,7 +43,7 @@ func Handler(cat *problem.Catalog, loc Localizer) http.Handler {
 		list := entries(cat, tr)
 		var one *Entry
 		for i := range list {
-			if typeSlug(list[i].Type) == slug || strings.EqualFold(list[i].Code, slug) {
+			if pageSlug(list[i]) == slug || strings.EqualFold(list[i].Code, slug) {
 				one = &list[i]
 				break
 			}
@@ -74,7 +74,10 @@ func Handler(cat *problem.Catalog, loc Localizer) http.Handler {
 			return
 		}
 		h.Set("Content-Type", "text/html; charset=utf-8")
-		data := page{Lang: tr.Language(), T: func(m problem.Message) string { return tr.Translate(m) }, Entries: list, One: one, Labels: labels}
+		data := page{
+			Lang: tr.Language(), T: func(m problem.Message) string { return tr.Translate(m) },
+			Href: func(e Entry) string { return pageURL(cat, e) }, Entries: list, One: one, Labels: labels,
+		}
 		if r.Method == http.MethodHead {
 			return
 		}
@@ -85,8 +88,24 @@ func Handler(cat *problem.Catalog, loc Localizer) http.Handler {
 	})
 }
 
-// typeSlug is the last segment of a type URI.
-func typeSlug(typeURI string) string { return path.Base(typeURI) }
+// pageSlug is the last path segment of a code's page: its type URI's, or,
+// for an about:blank code, the code in lower kebab case.
+func pageSlug(e Entry) string {
+	if e.Type == problem.BlankType {
+		return strings.ReplaceAll(strings.ToLower(e.Code), "_", "-")
+	}
+	return path.Base(e.Type)
+}
+
+// pageURL is the address of a code's page: its type URI, or, for an
+// about:blank code, which has no URI of its own, its slug under the
+// catalog's base.
+func pageURL(cat *problem.Catalog, e Entry) string {
+	if e.Type != problem.BlankType {
+		return e.Type
+	}
+	return strings.TrimSuffix(cat.Base(), "/") + "/" + pageSlug(e)
+}
 
 // wantsJSON reports whether an Accept header asks for JSON rather than HTML.
 func wantsJSON(accept string) bool {
@@ -99,6 +118,7 @@ func wantsJSON(accept string) bool {
 type page struct {
 	Lang    string
 	T       func(problem.Message) string
+	Href    func(Entry) string
 	Entries []Entry
 	One     *Entry
 	Labels  map[string]problem.Message
@@ -147,7 +167,7 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 <h1>{{call .T (index .Labels "heading")}}</h1>
 <p>{{call .T (index .Labels "intro")}}</p>
 <table><tr><th>{{call .T (index .Labels "code")}}</th><th>{{call .T (index .Labels "status")}}</th><th>{{call .T (index .Labels "title")}}</th></tr>
-{{range .Entries}}<tr><td><a href="{{.Type}}"><code>{{.Code}}</code></a></td><td>{{statusText .Status}}</td><td>{{.Title}}</td></tr>
+{{range .Entries}}<tr><td><a href="{{call $.Href .}}"><code>{{.Code}}</code></a></td><td>{{statusText .Status}}</td><td>{{.Title}}</td></tr>
 {{end}}</table>
 {{end}}
 </body>

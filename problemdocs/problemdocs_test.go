@@ -6,8 +6,10 @@ import (
 	"flag"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -193,5 +195,37 @@ func TestHandlerRefusesWrites(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/problems/insufficient-funds", nil))
 	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" || len(rec.Header().Values("Allow")) != 1 {
 		t.Errorf("POST: %d, Allow %q", rec.Code, rec.Header().Values("Allow"))
+	}
+}
+
+// TestIndexLinksEveryCode: the index links every code, about:blank ones
+// included, to a page that documents it; html/template never has to
+// replace a link it finds unsafe (href="#ZgotmplZ").
+func TestIndexLinksEveryCode(t *testing.T) {
+	for _, base := range []string{"https://api.example.com/problems/", "/problems/"} {
+		t.Run(base, func(t *testing.T) {
+			cat := problem.NewCatalog(base).MustRegister(insufficientFunds)
+			r := chi.NewRouter()
+			r.Mount("/problems", problemdocs.Handler(cat, nil))
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/problems/", nil))
+			hrefs := regexp.MustCompile(`<a href="([^"]*)"><code>([A-Z_]+)</code>`).FindAllStringSubmatch(rec.Body.String(), -1)
+			if len(hrefs) != len(cat.Codes()) {
+				t.Fatalf("%d links for %d codes:\n%s", len(hrefs), len(cat.Codes()), rec.Body)
+			}
+			for _, h := range hrefs {
+				href, code := h[1], h[2]
+				u, err := url.Parse(href)
+				if err != nil || strings.Contains(href, "ZgotmplZ") || !strings.HasPrefix(u.Path, "/problems/") {
+					t.Errorf("%s links to %q", code, href)
+					continue
+				}
+				page := httptest.NewRecorder()
+				r.ServeHTTP(page, httptest.NewRequest(http.MethodGet, u.Path, nil))
+				if page.Code != 200 || !strings.Contains(page.Body.String(), "<h1><code>"+code+"</code></h1>") {
+					t.Errorf("%s: its link %q answers %d without its page", code, href, page.Code)
+				}
+			}
+		})
 	}
 }
