@@ -1,13 +1,14 @@
 // Command example_server is problemkit's demo API: every way an HTTP API
 // can fail, answered with RFC 9457 problems.
 //
-//	go run ./example_server                 # development mode on :8080
+//	go run ./example_server                 # development mode on localhost:8080
 //	go run ./example_server -production     # production mode
 //
-// Flags: -addr (default ":8080"), -production, -base-url (the base of the
-// problem type URIs; default derived from -addr), and -gen-docs DIR, which
-// writes the error catalog docs into DIR instead of serving (go generate
-// runs it).
+// Flags: -addr (default "localhost:8080": development mode, with its debug
+// member, is not served to the network unless asked; a deployment passes
+// -addr :8080), -production, -base-url (the base of the problem type URIs;
+// default derived from -addr), and -gen-docs DIR, which writes the error
+// catalog docs into DIR instead of serving (go generate runs it).
 package main
 
 //go:generate go run . -gen-docs ../docs
@@ -23,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -45,7 +47,7 @@ func main() {
 func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
 	fs := flag.NewFlagSet("example_server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", ":8080", "listen address")
+	addr := fs.String("addr", "localhost:8080", "listen address; use :8080 to serve the network")
 	production := fs.Bool("production", false, "production mode: hide internals, log JSON")
 	baseURL := fs.String("base-url", "", "base URL of this server, for problem type URIs (default derived from -addr)")
 	genDocs := fs.String("gen-docs", "", "write the error catalog docs into this folder and exit")
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	if *baseURL == "" {
-		*baseURL = baseFromAddr(ln.Addr().(*net.TCPAddr))
+		*baseURL = baseFromAddr(*addr, ln.Addr().(*net.TCPAddr).Port)
 	}
 	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger})
 	if err != nil {
@@ -76,11 +78,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	}
 	defer stopUpstream()
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(handler, logger)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -106,14 +104,34 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	return nil
 }
 
-// baseFromAddr derives the server's base URL from the address it listens
-// on: an unspecified host (":8080") becomes localhost.
-func baseFromAddr(a *net.TCPAddr) string {
-	host := "localhost"
-	if a.IP != nil && !a.IP.IsUnspecified() {
-		host = a.IP.String()
+// newHTTPServer returns the demo's http.Server: a template for yours. Every
+// phase of a request has a deadline, so a client that trickles bytes or
+// keeps an idle connection open holds nothing for long, and request headers
+// are bounded: net/http answers 431 beyond MaxHeaderBytes, before any
+// handler runs.
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,  // the request line and headers
+		ReadTimeout:       15 * time.Second, // the whole request, body included
+		// The whole response: above the slowest route's own budget (the
+		// upstream calls give up within 2 s).
+		WriteTimeout:   30 * time.Second,
+		IdleTimeout:    60 * time.Second, // a kept-alive connection between requests
+		MaxHeaderBytes: 16 << 10,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	return "http://" + net.JoinHostPort(host, fmt.Sprint(a.Port))
+}
+
+// baseFromAddr derives the server's base URL from the -addr flag and the
+// port it listens on: an empty or unspecified host (":8080") becomes
+// localhost; a host name stays as written.
+func baseFromAddr(addr string, port int) string {
+	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 // generateDocs writes docs/errors.md (English), docs/errors.ko.md and
@@ -122,11 +140,15 @@ func baseFromAddr(a *net.TCPAddr) string {
 // machine.
 func generateDocs(dir, addr, baseURL string) error {
 	if baseURL == "" {
-		tcp, err := net.ResolveTCPAddr("tcp", addr)
+		_, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return err
 		}
-		baseURL = baseFromAddr(tcp)
+		n, err := strconv.Atoi(port)
+		if err != nil {
+			return fmt.Errorf("-addr %q: port %q is not a number", addr, port)
+		}
+		baseURL = baseFromAddr(addr, n)
 	}
 	catalog, err := newCatalog(strings.TrimSuffix(baseURL, "/") + "/problems/")
 	if err != nil {
