@@ -117,7 +117,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		panic("connect to db: db password=hunter2 refused")
 	})
 	r.Get("/slow", middleware.Handle(slowReport))
-	r.Mount("/problems", problemdocs.Handler(catalog, bundle))
+	r.Mount("/problems", middleware.Handle(problemdocs.Pages(catalog, bundle)))
 	return r, stop, nil
 }
 

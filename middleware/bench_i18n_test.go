@@ -267,8 +267,9 @@ func BenchmarkValidationProblemParallel(b *testing.B) {
 	}
 }
 
-// BenchmarkRequestIDPath: only the request-ID middleware, with an inbound
-// ID (nothing to generate) and without (a UUIDv7 string), beside chi's.
+// BenchmarkRequestIDPath: the pipeline's Handler around a handler that
+// does nothing, with an inbound ID (nothing to generate) and without (a
+// UUIDv7 string), beside chi's RequestID and Recoverer.
 func BenchmarkRequestIDPath(b *testing.B) {
 	pl := benchPipeline()
 	noop := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
@@ -277,10 +278,10 @@ func BenchmarkRequestIDPath(b *testing.B) {
 		h       http.Handler
 		inbound string
 	}{
-		{"chi_RequestID/generated", chimw.RequestID(noop), ""},
-		{"chi_RequestID/inbound", chimw.RequestID(noop), "edge-7f3a"},
-		{"problemkit/generated", pl.RequestID(noop), ""},
-		{"problemkit/inbound", pl.RequestID(noop), "edge-7f3a"},
+		{"chi_RequestID_Recoverer/generated", chimw.RequestID(chimw.Recoverer(noop)), ""},
+		{"chi_RequestID_Recoverer/inbound", chimw.RequestID(chimw.Recoverer(noop)), "edge-7f3a"},
+		{"problemkit/generated", pl.Handler(noop), ""},
+		{"problemkit/inbound", pl.Handler(noop), "edge-7f3a"},
 	} {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
 		if c.inbound != "" {

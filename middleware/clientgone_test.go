@@ -47,15 +47,15 @@ func goneAPI(t *testing.T, logger *slog.Logger) (h http.Handler, busy <-chan str
 		Timeout: 10 * time.Second,
 		Retry:   upstream.RetryOptions{MaxAttempts: 5, WaitMin: 2 * time.Second, WaitMax: 3 * time.Second, MaxElapsed: 20 * time.Second},
 	})
-	call := func(url string) middleware.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) error {
+	call := func(url string) http.HandlerFunc {
+		return middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
 			req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, url, nil)
 			resp, err := client.Do(req)
 			if err != nil {
 				return err
 			}
 			return resp.Body.Close()
-		}
+		})
 	}
 	pl := middleware.New(middleware.Options{Logger: logger})
 	r := newRouter(pl)

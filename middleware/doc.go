@@ -27,7 +27,8 @@
 //	r.MethodNotAllowed(pl.MethodNotAllowed)
 //	r.Get("/users/{id}", middleware.Handle(getUser))
 //
-// Handlers return errors (Handle, HandlerFunc) or call WriteError; both
+// One way to answer a failure: a handler returns it, through Handle. Code
+// that cannot return an error, such as a middleware, calls WriteError. Both
 // work with chi and http.ServeMux alike. One difference remains:
 // http.ServeMux answers unknown paths and wrong methods itself, in plain
 // text, before any handler runs; register a "/" pattern with pl.NotFound to
@@ -36,12 +37,15 @@
 //
 // # The pipeline
 //
-// Every failure takes the same steps: the Options.Mapper turns the error
-// into a *problem.Error (see problem.Mapper for the order of rules); the
-// Options.Localizer translates its title, detail and field messages from
-// Accept-Language; in production, 5xx and unmapped errors are reduced to
-// their declared or generic texts; the problem is rendered; one record is
-// logged.
+// Every failure takes the same road, each stage once, one value flowing
+// through:
+//
+//	map       the catalog turns the error into a *problem.Error (see
+//	          problem.Catalog.Map); a panic is a 500, a client that left a 499
+//	redact    production reduces a 5xx to its declared texts and members
+//	localize  the Localizer writes the texts in the client's language
+//	render    problem+json (or +xml) with its headers
+//	log       one log/slog record
 //
 // # What is written
 //

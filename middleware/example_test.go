@@ -61,10 +61,10 @@ func ExamplePipeline_MethodNotAllowed() {
 	// Output: 405 GET, POST
 }
 
-func ExampleHandlerFunc() {
+func ExampleHandle_serveMux() {
 	pl := middleware.New(middleware.Options{Logger: quiet})
 	mux := http.NewServeMux()
-	mux.Handle("GET /report", middleware.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("GET /report", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("render report: %w", errors.New("template: missing key \"total\""))
 	}))
 

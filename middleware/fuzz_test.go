@@ -31,7 +31,7 @@ func FuzzRequestID(f *testing.F) {
 	}
 	pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		middleware.WriteError(w, r, problem.New(problem.RouteNotFound))
+		middleware.WriteError(w, r, problem.RouteNotFound.New())
 	}))
 	f.Fuzz(func(t *testing.T, inbound string) {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -73,7 +73,7 @@ func FuzzAccept(f *testing.F) {
 	}
 	pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		middleware.WriteError(w, r, problem.New(problem.ValidationFailed).With("count", 1).WithFields(problem.FieldError{Pointer: "#/a<b>", Field: "a<b>", Rule: "required", Detail: "a & b"}))
+		middleware.WriteError(w, r, problem.ValidationFailed.New().With("count", 1).WithFields(problem.FieldError{Pointer: "#/a<b>", Field: "a<b>", Rule: "required", Detail: "a & b"}))
 	}))
 	f.Fuzz(func(t *testing.T, accept string) {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)

@@ -4,32 +4,29 @@ import (
 	"net/http"
 )
 
-// HandlerFunc is a handler that returns its failure instead of writing it.
-// A nil error means the handler wrote its response; a non-nil error is
-// answered as a problem by the pipeline. It works below a Pipeline with chi,
-// http.ServeMux or any other router.
-type HandlerFunc func(http.ResponseWriter, *http.Request) error
-
-// ServeHTTP calls f and answers its error with WriteError.
-func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if err := f(w, r); err != nil {
-		WriteError(w, r, err)
+// Handle adapts a handler that returns its failure instead of writing it:
+// a nil error means it wrote its response; a non-nil error is answered as a
+// problem through the pipeline (see WriteError). The result fits every
+// router: chi's Get and Post, http.ServeMux's Handle and HandleFunc.
+//
+//	r.Get("/users/{id}", middleware.Handle(getUser))
+//	mux.Handle("GET /users/{id}", middleware.Handle(getUser))
+//
+// It is the one way to answer a failure from a handler; WriteError is for
+// code that cannot return one, such as a middleware.
+func Handle(f func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := f(w, r); err != nil {
+			WriteError(w, r, err)
+		}
 	}
 }
 
-// Handle adapts an error-returning handler for routers that take an
-// http.HandlerFunc, such as chi's Get and Post:
-//
-//	r.Get("/users/{id}", middleware.Handle(getUser))
-func Handle(f func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return HandlerFunc(f).ServeHTTP
-}
-
 // WriteError answers the request with the problem for err, through the
-// Pipeline that handles r (the one whose Handler or RequestID runs above
-// it): mapped, localized, redacted, rendered and logged. Outside any
-// pipeline it uses one with the default Options. It writes nothing when err
-// is nil.
+// Pipeline that handles r (the one whose Handler runs above it): mapped,
+// redacted, localized, rendered and logged. Outside any pipeline it uses one
+// with the default Options, which is production mode. It writes nothing when
+// err is nil.
 //
 // When the response has already started, nothing consistent can be written:
 // WriteError logs the failure and aborts the response by panicking with
@@ -44,15 +41,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	p := defaultPipeline()
 	if s := stateFrom(r.Context()); s != nil && s.p != nil {
 		p = s.p
-	}
-	p.answer(w, r, err)
-}
-
-// WriteError is the package-level WriteError bound to p, for handlers that
-// hold the pipeline, or that run outside its Handler.
-func (p *Pipeline) WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	if err == nil {
-		return
 	}
 	p.answer(w, r, err)
 }

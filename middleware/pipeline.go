@@ -32,13 +32,12 @@ type Options struct {
 	// errors are reduced to their declared or generic texts. Never enable
 	// it where clients can see the responses.
 	Development bool
-	// Catalog holds the application's codes and the base of their type
-	// URIs. Nil means problem.NewCatalog(""): the built-in codes, with type
-	// URIs under problem.DefaultTypeBase.
+	// Catalog holds the application's codes, the base of their type URIs,
+	// and the mappings of other errors to codes: it decides what every
+	// error becomes (see problem.Catalog.Map). Nil means
+	// problem.NewCatalog(""): the built-in codes, with type URIs under
+	// problem.DefaultTypeBase.
 	Catalog *problem.Catalog
-	// Mapper turns errors into problems. Nil means
-	// problem.NewMapper(Catalog).
-	Mapper *problem.Mapper
 	// Localizer translates titles, details and field messages. Nil means
 	// English from the code declarations.
 	Localizer Localizer
@@ -64,7 +63,6 @@ type Pipeline struct {
 	log         *slog.Logger
 	production  bool
 	catalog     *problem.Catalog
-	mapper      *problem.Mapper
 	localizer   Localizer
 	messageKeys bool
 	idHeader    string
@@ -78,7 +76,6 @@ func New(opts Options) *Pipeline {
 		log:         opts.Logger,
 		production:  !opts.Development,
 		catalog:     opts.Catalog,
-		mapper:      opts.Mapper,
 		localizer:   opts.Localizer,
 		messageKeys: opts.MessageKeys,
 		idHeader:    http.CanonicalHeaderKey(cmp.Or(opts.RequestIDHeader, DefaultRequestIDHeader)),
@@ -91,23 +88,34 @@ func New(opts Options) *Pipeline {
 	if p.catalog == nil {
 		p.catalog = problem.NewCatalog("")
 	}
-	if p.mapper == nil {
-		p.mapper = problem.NewMapper(p.catalog)
-	}
 	if p.now == nil {
 		p.now = time.Now
 	}
 	return p
 }
 
-// Handler is the whole pipeline as one middleware: it assigns the request
-// ID, recovers panics, and lets handlers below answer with WriteError or
-// Handle. Use it first, before any middleware that can fail:
+// Handler is the pipeline as a middleware. For each request it assigns the
+// request ID (the inbound one when it is safe, at most 128 bytes of
+// [A-Za-z0-9._:-], otherwise a new time-ordered UUIDv7), sets it on the
+// response and in the context (RequestIDFromContext), tracks whether the
+// response has started, and turns a panic into a 500 problem; handlers
+// below it answer their failures through it with Handle or WriteError. Use
+// it first, before any middleware that can fail:
 //
 //	r := chi.NewRouter()
 //	r.Use(pl.Handler)
+//
+// A panic with http.ErrAbortHandler, which net/http uses to abort a
+// response on purpose, is passed on. A panic after the response started is
+// logged and aborts the connection. Mounted twice (on a router and a
+// sub-router), it keeps the request's one ID.
 func (p *Pipeline) Handler(next http.Handler) http.Handler {
-	return p.RequestID(p.Recoverer(next))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := p.begin(w, r)
+		r = r.WithContext(s)
+		defer p.recoverPanic(s.w, r)
+		next.ServeHTTP(s.w, r)
+	})
 }
 
 // Catalog returns the pipeline's catalog.

@@ -36,7 +36,7 @@ func (t ppTranslator) Translate(m problem.Message) string {
 	if t.panicIn == "Translate" {
 		panic("localizer bug in Translate")
 	}
-	return problem.DefaultTranslator.Translate(m)
+	return m.String()
 }
 
 var _ middleware.Localizer = ppLocalizer{}

@@ -51,7 +51,7 @@ func (p *Pipeline) RateLimited(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Del("Retry-After") // the problem's own header replaces the limiter's
-	p.answer(w, r, problem.New(problem.RateLimited).
+	p.answer(w, r, problem.RateLimited.New().
 		With("retryAfter", retry).
 		WithHeader("Retry-After", strconv.Itoa(retry)))
 }

@@ -26,33 +26,17 @@ func (e *PanicError) Unwrap() error {
 	return err
 }
 
-// Recoverer is the middleware that turns a panic into a 500 problem and one
-// error-level log record with the stack. It re-panics http.ErrAbortHandler,
-// which net/http uses to abort a response on purpose. When the response had
-// already started, it logs the panic and aborts the connection, so the
-// client sees a broken response rather than a problem appended to a
-// half-written body; a hijacked connection is left alone. Handler includes
-// it.
-func (p *Pipeline) Recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := w.(*responseWriter); !ok {
-			// Used without RequestID above it: track the response's
-			// progress here, so a panic after it started aborts the
-			// connection instead of appending a problem to it.
-			w = &responseWriter{ResponseWriter: w}
-		}
-		defer func() {
-			v := recover()
-			if v == nil {
-				return
-			}
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			// When nothing could be written, answer aborts: the client
-			// must not mistake what it got for a whole response.
-			p.answer(w, r, &PanicError{Value: v, Stack: debug.Stack()})
-		}()
-		next.ServeHTTP(w, r)
-	})
+// recoverPanic, deferred by Handler, turns a panic into a 500 problem and
+// one error-level record with the stack; see Handler.
+func (p *Pipeline) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	// When nothing could be written, answer aborts: the client must not
+	// mistake what it got for a whole response.
+	p.answer(w, r, &PanicError{Value: v, Stack: debug.Stack()})
 }

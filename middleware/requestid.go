@@ -65,32 +65,26 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 	return &state{Context: ctx, id: id}
 }
 
-// RequestID is the middleware that assigns each request its ID: the inbound
-// request ID header when it is safe (at most 128 bytes of
-// [A-Za-z0-9._:-]), otherwise a new time-ordered UUIDv7. It sets the ID on
-// the response header and in the request context (RequestIDFromContext),
-// and wraps the response writer so the pipeline knows whether a response
-// has started. Handler includes it.
-func (p *Pipeline) RequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(p.idHeader)
-		if outer := stateFrom(r.Context()); outer != nil && outer.id != "" {
-			id = outer.id // mounted twice (router and sub-router): one ID
-		} else if !ValidRequestID(id) {
-			id = newRequestID()
-		}
-		s := &state{Context: r.Context(), id: id, p: p}
-		s.hdr[0] = id
-		w.Header()[p.idHeader] = s.hdr[:1:1] // capacity 1: an Add copies
-		if rw, ok := w.(*responseWriter); ok {
-			s.w = rw
-		} else {
-			s.rw.ResponseWriter = w
-			s.w = &s.rw
-			w = s.w
-		}
-		next.ServeHTTP(w, r.WithContext(s))
-	})
+// begin returns the state of a request entering the pipeline: its ID and
+// the writer that tracks the response's progress.
+func (p *Pipeline) begin(w http.ResponseWriter, r *http.Request) *state {
+	outer := stateFrom(r.Context())
+	id := ""
+	if outer != nil && outer.id != "" {
+		id = outer.id // mounted twice (router and sub-router): one ID
+	} else if id = r.Header.Get(p.idHeader); !ValidRequestID(id) {
+		id = newRequestID()
+	}
+	s := &state{Context: r.Context(), id: id, p: p}
+	s.hdr[0] = id
+	w.Header()[p.idHeader] = s.hdr[:1:1] // capacity 1: an Add copies
+	if rw, ok := w.(*responseWriter); ok {
+		s.w = rw
+	} else {
+		s.rw.ResponseWriter = w
+		s.w = &s.rw
+	}
+	return s
 }
 
 // ValidRequestID reports whether an inbound request ID can be trusted and

@@ -146,8 +146,8 @@ func TestErrorsBecomeProblems(t *testing.T) {
 			status: 409, code: "SLOT_TAKEN", title: `{{printf "%s" "INJECTED"}} conflict`,
 		},
 		{
-			name: "a *problem.Problem returned as an error", production: true,
-			err:    &problem.Problem{Status: 410, Title: "Gone fishing", Code: "FISH_GONE"},
+			name: "a foreign problem wrapped", production: true,
+			err:    fmt.Errorf("call: %w", foreignErr{doc: &problem.Problem{Status: 410, Title: "Gone fishing", Code: "FISH_GONE"}}),
 			status: 410, code: "FISH_GONE", title: "Gone fishing",
 		},
 		{
@@ -262,8 +262,7 @@ func TestDevelopmentDebugMember(t *testing.T) {
 }
 
 func TestRegisteredSentinel(t *testing.T) {
-	mapper := problem.NewMapper(testCatalog()).Register(sql.ErrNoRows, userNotFound)
-	pl, _ := newPipeline(middleware.Options{Catalog: testCatalog(), Mapper: mapper})
+	pl, _ := newPipeline(middleware.Options{Catalog: testCatalog().MapError(sql.ErrNoRows, userNotFound)})
 	r := newRouter(pl)
 	r.Get("/", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
 		return fmt.Errorf("select user: %w", sql.ErrNoRows)
@@ -421,7 +420,7 @@ func TestXMLWhenPreferred(t *testing.T) {
 func TestServeMuxAndWriteError(t *testing.T) {
 	pl, _ := newPipeline(middleware.Options{Catalog: testCatalog()})
 	mux := http.NewServeMux()
-	mux.Handle("GET /users/{id}", middleware.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("GET /users/{id}", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return userNotFound.New().With("userId", r.PathValue("id"))
 	}))
 	mux.HandleFunc("GET /plain", func(w http.ResponseWriter, r *http.Request) {
@@ -471,7 +470,7 @@ func TestNothingWrittenTwice(t *testing.T) {
 		name    string
 		handler http.Handler
 	}{
-		{"returned error", middleware.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		{"returned error", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
 			late(w, r)
 			return errors.New("stream broke")
 		})},
@@ -533,7 +532,7 @@ func TestServerCancelledIsNotAClientGone(t *testing.T) {
 	pl, logs := newPipeline(middleware.Options{})
 	r := newRouter(pl)
 	r.Get("/hedged", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
-		return problem.New(problem.ClientClosedRequest).Wrap(context.Canceled) // as upstream's Canceled kind maps
+		return problem.ClientClosedRequest.New().Wrap(context.Canceled) // as upstream's Canceled kind maps
 	}))
 	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/hedged", nil))
 	checkProblem(t, rec, p, 500, "INTERNAL_ERROR")
@@ -574,8 +573,8 @@ func TestLogLevelsAndSecrets(t *testing.T) {
 }
 
 func TestPanicInsideThePipeline(t *testing.T) {
-	mapper := problem.NewMapper(nil).RegisterFunc(func(error) *problem.Error { panic("mapper bug") })
-	pl, logs := newPipeline(middleware.Options{Mapper: mapper})
+	catalog := problem.NewCatalog("").MapFunc(func(error) *problem.Error { panic("mapper bug") })
+	pl, logs := newPipeline(middleware.Options{Catalog: catalog})
 	r := newRouter(pl)
 	r.Get("/", middleware.Handle(func(http.ResponseWriter, *http.Request) error { return errors.New("x") }))
 	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/", nil))

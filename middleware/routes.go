@@ -13,7 +13,7 @@ import (
 //
 //	r.NotFound(pl.NotFound)
 func (p *Pipeline) NotFound(w http.ResponseWriter, r *http.Request) {
-	p.answer(w, r, problem.New(problem.RouteNotFound))
+	p.answer(w, r, problem.RouteNotFound.New())
 }
 
 // allMethods are the methods probed to build the Allow header, in the order
@@ -31,7 +31,7 @@ var allMethods = [...]string{
 //
 //	r.MethodNotAllowed(pl.MethodNotAllowed)
 func (p *Pipeline) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	e := problem.New(problem.MethodNotAllowed)
+	e := problem.MethodNotAllowed.New()
 	if allow := allowedMethods(r); allow != "" {
 		e.WithHeader("Allow", allow)
 	}

@@ -15,17 +15,21 @@ var ErrDuplicateCode = errors.New("problem: duplicate code")
 // where the docs handler can be mounted. Set an absolute base in production.
 const DefaultTypeBase = "/problems/"
 
-// Catalog is the set of codes an application answers with, and the base
-// its type URIs are built from. One made by NewCatalog holds the built-in
-// codes; the zero Catalog holds none and uses DefaultTypeBase.
+// Catalog is the set of codes an application answers with, the base its
+// type URIs are built from, and the mappings of other errors to those codes
+// (MapError, MapFunc): everything that decides what an error becomes, in
+// one place (see Map). One made by NewCatalog holds the built-in codes; the
+// zero Catalog holds none and uses DefaultTypeBase.
 //
-// Register codes at start-up; a Catalog is safe for concurrent use.
+// Register codes and mappings at start-up; a Catalog is safe for
+// concurrent use.
 type Catalog struct {
 	base string
 
 	mu    sync.RWMutex
 	codes map[string]*Code
 	order []*Code
+	rules []func(error) *Error // MapError and MapFunc, in order
 }
 
 // NewCatalog returns a catalog holding the built-in codes, whose relative

@@ -65,7 +65,13 @@ type Member struct {
 }
 
 // New returns a fresh Error of this code; see Error for the builder methods.
-func (c *Code) New() *Error { return New(c) }
+// A nil Code is InternalError.
+func (c *Code) New() *Error {
+	if c == nil {
+		c = InternalError
+	}
+	return &Error{code: c}
+}
 
 // Slug returns the code in lower kebab case, such as "user-not-found", the
 // last segment of its type URI.

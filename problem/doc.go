@@ -1,6 +1,7 @@
 // Package problem is the core of problemkit: the RFC 9457 problem details
-// document, the catalog of application error codes, and the mapping of any
-// Go error to a problem. It depends on the standard library only.
+// document (Problem), the catalog of application error codes (Code,
+// Catalog), the error a handler returns (Error), and the mapping of any Go
+// error to one (Catalog.Map). It depends on the standard library only.
 //
 // # Wire format
 //
@@ -28,11 +29,13 @@
 //
 //	return UserNotFound.New().With("userId", id).Wrap(err)
 //
-// Domain packages that must not import problemkit can instead give their
-// errors ErrorCode() string and/or StatusCode() int methods; errors of other
-// libraries, such as sql.ErrNoRows, can be registered to a code on a Mapper.
-// A Mapper turns any error into an *Error; one that nothing recognizes becomes
-// an InternalError whose cause is logged and never shown.
+// Code.New is the one way to make an Error. Domain packages that must not
+// import problemkit can instead give their errors ErrorCode() string and/or
+// StatusCode() int methods; errors of other libraries, such as
+// sql.ErrNoRows, are mapped to a code on the catalog (Catalog.MapError).
+// Catalog.Map turns any error into an *Error; one that nothing recognizes
+// becomes an InternalError whose cause is logged and never shown. The
+// catalog is the one place that decides what an error becomes.
 //
 // # Localization
 //

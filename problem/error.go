@@ -25,9 +25,6 @@ type Error struct {
 	header http.Header
 	fields []FieldError
 	cause  error
-
-	// unmapped marks the InternalError made for an error nothing recognized.
-	unmapped bool
 }
 
 // Provider is implemented by errors that describe themselves as a problem.
@@ -38,14 +35,6 @@ type Provider interface {
 }
 
 var _ Provider = (*Error)(nil)
-
-// New returns a fresh Error of code c. A nil c means InternalError.
-func New(c *Code) *Error {
-	if c == nil {
-		c = InternalError
-	}
-	return &Error{code: c}
-}
 
 // ProblemError returns e itself, making every *Error a Provider.
 func (e *Error) ProblemError() *Error { return e }
@@ -117,9 +106,6 @@ func (e *Error) Code() *Code {
 	return e.code
 }
 
-// Status returns the HTTP status of the error's code.
-func (e *Error) Status() int { return e.Code().Status }
-
 // Title returns the localizable title: the code's, unless the error came
 // from a foreign problem with its own.
 func (e *Error) Title() Message {
@@ -130,31 +116,28 @@ func (e *Error) Title() Message {
 }
 
 // Detail returns the localizable detail: the one set with WithDetail or
-// WithMessage, otherwise the code's default with the extension members as
-// template data. Its Data never aliases the Error's own map.
+// WithMessage, otherwise the code's declared one. Its template data are the
+// extension members, then the message's own Data, which wins; the map may
+// be the Error's own and must not be modified.
 func (e *Error) Detail() Message {
-	if !e.detail.IsZero() {
-		m := e.detail
-		if !m.literal && (len(e.ext) > 0 || m.Data != nil) {
-			// A fresh map, also without extensions: the caller may modify it.
-			data := make(map[string]any, len(e.ext)+len(m.Data))
-			maps.Copy(data, e.ext)
-			maps.Copy(data, m.Data)
-			m.Data = data
+	m := e.detail
+	if m.IsZero() {
+		if e.Code().Detail == "" {
+			return Message{}
 		}
-		return m
+		return e.Code().DetailMessage(e.ext)
 	}
-	return e.DefaultDetail()
-}
-
-// DefaultDetail returns the code's declared detail, with the extension
-// members as template data, whatever detail the call site set. Production
-// responses for 5xx problems use it.
-func (e *Error) DefaultDetail() Message {
-	if e.Code().Detail == "" {
-		return Message{}
+	switch {
+	case m.literal || len(e.ext) == 0:
+	case m.Data == nil:
+		m.Data = e.ext
+	default:
+		data := make(map[string]any, len(e.ext)+len(m.Data))
+		maps.Copy(data, e.ext)
+		maps.Copy(data, m.Data)
+		m.Data = data
 	}
-	return e.Code().DetailMessage(maps.Clone(e.ext))
+	return m
 }
 
 // Extensions returns the extension members. The map must not be modified.
@@ -176,7 +159,7 @@ func (e *Error) Error() string {
 	b.WriteString(e.Code().Code)
 	if d := e.Detail(); !d.IsZero() {
 		b.WriteString(": ")
-		b.WriteString(DefaultTranslator.Translate(d))
+		b.WriteString(d.String())
 	} else {
 		b.WriteString(": ")
 		b.WriteString(string(e.Code().Title))

@@ -29,9 +29,9 @@ func TestNew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := problem.New(tt.code)
-			if e.Code() != tt.want || e.Status() != tt.want.Status {
-				t.Errorf("New = code %v status %d, want %v %d", e.Code(), e.Status(), tt.want, tt.want.Status)
+			e := tt.code.New()
+			if e.Code() != tt.want || e.Code().Status != tt.want.Status {
+				t.Errorf("New = code %v status %d, want %v %d", e.Code(), e.Code().Status, tt.want, tt.want.Status)
 			}
 			if e.ProblemError() != e {
 				t.Error("ProblemError() is not the error itself")
@@ -204,79 +204,6 @@ func TestDetail(t *testing.T) {
 	}
 }
 
-// Mutating the Data of the Message Detail or DefaultDetail returned must
-// not change the Error.
-func TestDetailDoesNotAlias(t *testing.T) {
-	tests := []struct {
-		name   string
-		err    func() *problem.Error
-		detail func(*problem.Error) problem.Message
-	}{
-		{name: "default detail", err: func() *problem.Error { return userNotFound.New().With("userId", 7) }, detail: (*problem.Error).Detail},
-		{name: "DefaultDetail", err: func() *problem.Error { return userNotFound.New().With("userId", 7) }, detail: (*problem.Error).DefaultDetail},
-		{
-			name: "message merged with extensions",
-			err: func() *problem.Error {
-				return userNotFound.New().With("userId", 7).WithMessage(problem.Message{ID: "m", Data: map[string]any{"b": 2}})
-			},
-			detail: (*problem.Error).Detail,
-		},
-		{
-			name: "message without extensions",
-			err: func() *problem.Error {
-				return userNotFound.New().WithMessage(problem.Message{ID: "m", Data: map[string]any{"b": 2}})
-			},
-			detail: (*problem.Error).Detail,
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := tt.err()
-			before, beforeExt := fmt.Sprintf("%#v", tt.detail(e)), fmt.Sprint(e.Extensions())
-			got := tt.detail(e)
-			got.Data["userId"] = "changed"
-			got.Data["new"] = true
-			if after := fmt.Sprintf("%#v", tt.detail(e)); after != before {
-				t.Errorf("after mutating the returned Data, the detail is %s, was %s", after, before)
-			}
-			if afterExt := fmt.Sprint(e.Extensions()); afterExt != beforeExt {
-				t.Errorf("after mutating the returned Data, Extensions() = %s, was %s", afterExt, beforeExt)
-			}
-		})
-	}
-}
-
-func TestDefaultDetail(t *testing.T) {
-	tests := []struct {
-		name string
-		err  *problem.Error
-		want problem.Message
-	}{
-		{
-			name: "ignores call-site detail",
-			err:  userNotFound.New().With("userId", 7).WithDetail("secret: connection refused to 10.0.0.3"),
-			want: problem.Message{ID: "USER_NOT_FOUND.detail", Default: "No user has the ID {{.userId}}.", Data: map[string]any{"userId": 7}},
-		},
-		{
-			name: "ignores call-site message",
-			err:  problem.InternalError.New().WithMessage(problem.Message{ID: "m", Default: "stack trace"}),
-			want: problem.Message{ID: "INTERNAL_ERROR.detail", Default: problem.InternalError.Detail},
-		},
-		{
-			name: "code without detail",
-			err:  (&problem.Code{Code: "X", Status: 500, Title: "t"}).New().WithDetail("secret"),
-			want: problem.Message{},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.err.DefaultDetail(); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("DefaultDetail() = %#v, want %#v", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestErrorConcurrentReads(t *testing.T) {
 	e := problem.ValidationFailed.New().With("count", 2).WithFields(problem.FieldError{Field: "a"}).Wrap(io.EOF)
 	done := make(chan struct{})
@@ -284,9 +211,8 @@ func TestErrorConcurrentReads(t *testing.T) {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			_ = e.Error()
-			d := e.Detail()
-			d.Data["x"] = 1
-			_ = problem.DefaultTranslator.Translate(e.DefaultDetail())
+			_ = e.Detail().String()
+			_ = e.Title().String()
 		}()
 	}
 	for range 8 {
@@ -296,7 +222,7 @@ func TestErrorConcurrentReads(t *testing.T) {
 
 func TestZeroErrorIsAnInternalError(t *testing.T) {
 	var e problem.Error
-	if e.Status() != 500 || e.Code() != problem.InternalError || e.Error() == "" || e.Title().Default == "" {
-		t.Errorf("zero Error: status %d, code %v, text %q", e.Status(), e.Code().Code, e.Error())
+	if e.Code().Status != 500 || e.Code() != problem.InternalError || e.Error() == "" || e.Title().Default == "" {
+		t.Errorf("zero Error: status %d, code %v, text %q", e.Code().Status, e.Code().Code, e.Error())
 	}
 }

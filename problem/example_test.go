@@ -24,9 +24,9 @@ func ExampleCode_New() {
 	err := exampleUserNotFound.New().With("userId", 42).Wrap(sql.ErrNoRows)
 
 	fmt.Println(err)
-	fmt.Println(err.Status(), errors.Is(err, sql.ErrNoRows))
-	fmt.Println(problem.DefaultTranslator.Translate(err.Title()))
-	fmt.Println(problem.DefaultTranslator.Translate(err.Detail()))
+	fmt.Println(err.Code().Status, errors.Is(err, sql.ErrNoRows))
+	fmt.Println(err.Title().String())
+	fmt.Println(err.Detail().String())
 	fmt.Println(err.Extensions())
 	// Output:
 	// USER_NOT_FOUND: No user has the ID 42.: sql: no rows in result set
@@ -39,20 +39,18 @@ func ExampleCode_New() {
 // Reserved member names cannot be set as extensions; a call-site detail
 // replaces the code's default.
 func ExampleError_With() {
-	err := problem.New(exampleUserNotFound).
+	err := exampleUserNotFound.New().
 		With("status", 200). // ignored: a standard member
 		With("userId", 7).
 		WithDetail("That user was deleted.").
 		WithHeader("Cache-Control", "no-store")
 
 	fmt.Println(err.Extensions())
-	fmt.Println(problem.DefaultTranslator.Translate(err.Detail()))
-	fmt.Println(problem.DefaultTranslator.Translate(err.DefaultDetail()))
+	fmt.Println(err.Detail().String())
 	fmt.Println(err.Header().Get("Cache-Control"))
 	// Output:
 	// map[userId:7]
 	// That user was deleted.
-	// No user has the ID 7.
 	// no-store
 }
 
@@ -104,12 +102,12 @@ func (e errAccountLocked) Error() string     { return fmt.Sprintf("account %d is
 func (e errAccountLocked) ErrorCode() string { return "ACCOUNT_LOCKED" }
 func (e errAccountLocked) StatusCode() int   { return http.StatusLocked }
 
-// A Mapper turns any error into an *Error: registered sentinels such as
-// sql.ErrNoRows, domain errors with ErrorCode/StatusCode methods, and
+// A Catalog turns any error into an *Error: errors mapped to a code, such
+// as sql.ErrNoRows, domain errors with ErrorCode/StatusCode methods, and
 // anything else as an internal error whose cause is kept for the log.
-func ExampleMapper_Map() {
-	catalog := problem.NewCatalog("").MustRegister(exampleUserNotFound)
-	mapper := problem.NewMapper(catalog).Register(sql.ErrNoRows, exampleUserNotFound)
+func ExampleCatalog_Map() {
+	catalog := problem.NewCatalog("").MustRegister(exampleUserNotFound).
+		MapError(sql.ErrNoRows, exampleUserNotFound)
 
 	for _, err := range []error{
 		fmt.Errorf("load user: %w", sql.ErrNoRows),
@@ -117,14 +115,14 @@ func ExampleMapper_Map() {
 		exampleUserNotFound.New().With("userId", 3),
 		errors.New("disk on fire"),
 	} {
-		e := mapper.Map(err)
-		fmt.Println(e.Status(), e.Code().Code, problem.IsUnmapped(e), e.Unwrap())
+		e := catalog.Map(err)
+		fmt.Println(e.Code().Status, e.Code().Code, e.Unwrap())
 	}
 	// Output:
-	// 404 USER_NOT_FOUND false load user: sql: no rows in result set
-	// 423 ACCOUNT_LOCKED false transfer: account 12 is locked
-	// 404 USER_NOT_FOUND false <nil>
-	// 500 INTERNAL_ERROR true disk on fire
+	// 404 USER_NOT_FOUND load user: sql: no rows in result set
+	// 423 ACCOUNT_LOCKED transfer: account 12 is locked
+	// 404 USER_NOT_FOUND <nil>
+	// 500 INTERNAL_ERROR disk on fire
 }
 
 // Every member is written at the top level: the standard ones, then

@@ -3,21 +3,38 @@ package problem
 import (
 	"context"
 	"errors"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
 )
 
-// Mapper turns any error into an *Error. The zero value is ready to use
-// and knows the built-in codes; register rules at start-up, before Map is
-// called concurrently.
-//
-// Map tries, in this order, and returns the first that matches:
+// MapError maps every error that errors.Is target — such as sql.ErrNoRows
+// — to code, keeping the error as the cause. Register mappings at
+// start-up, with the codes.
+func (c *Catalog) MapError(target error, code *Code) *Catalog {
+	return c.MapFunc(func(err error) *Error {
+		if errors.Is(err, target) {
+			return code.New().Wrap(err)
+		}
+		return nil
+	})
+}
+
+// MapFunc adds a mapping function, tried in registration order among the
+// MapError mappings; it returns nil for errors it does not recognize.
+func (c *Catalog) MapFunc(f func(error) *Error) *Catalog {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rules = append(c.rules, f)
+	return c
+}
+
+// Map returns the *Error that answers err; it never returns nil for a
+// non-nil err. It tries, in this order, and returns the first that
+// matches:
 //
 //  1. a Provider anywhere in the chain (every *Error is one);
-//  2. the registered rules — sentinels (Register) and functions
-//     (RegisterFunc) — in registration order;
+//  2. the mappings of MapError and MapFunc, in registration order;
 //  3. an error with a Problem() *Problem method, such as a decoded problem
 //     of another API;
 //  4. an error with ErrorCode() string and/or StatusCode() int methods, so
@@ -26,60 +43,24 @@ import (
 //  5. context.DeadlineExceeded, as Timeout;
 //  6. anything else, as InternalError, with the error kept as the cause.
 //
-// Every step looks through %w wrapping and errors.Join.
-type Mapper struct {
-	catalog *Catalog
-	rules   []func(error) *Error
-}
-
-// NewMapper returns a Mapper that looks codes named by ErrorCode() up in
-// catalog. A nil catalog knows only the built-in codes.
-func NewMapper(catalog *Catalog) *Mapper { return &Mapper{catalog: catalog} }
-
-// Register maps every error that errors.Is target — such as sql.ErrNoRows
-// — to code, keeping the error as the cause.
-func (m *Mapper) Register(target error, code *Code) *Mapper {
-	m.rules = append(m.rules, func(err error) *Error {
-		if errors.Is(err, target) {
-			return New(code).Wrap(err)
-		}
-		return nil
-	})
-	return m
-}
-
-// RegisterFunc adds a mapping function; it returns nil for errors it does
-// not recognize.
-func (m *Mapper) RegisterFunc(f func(error) *Error) *Mapper {
-	m.rules = append(m.rules, f)
-	return m
-}
-
-// Map returns the *Error for err; it never returns nil for a non-nil err.
-// The result of an unrecognized error is an InternalError whose cause is err;
-// use IsUnmapped to tell.
-func (m *Mapper) Map(err error) *Error {
+// Every step looks through %w wrapping and errors.Join. The *Error a
+// Provider returns is returned as it is, not copied: the caller keeps err
+// for the whole chain. A nil Catalog knows the built-in codes only.
+func (c *Catalog) Map(err error) *Error {
 	if err == nil {
 		return nil
 	}
 	var p Provider
 	if errors.As(err, &p) {
 		if e := p.ProblemError(); e != nil {
-			if e.cause == nil && e != err {
-				// Keep the whole chain for the log, in a copy that shares no
-				// map or slice with e, so the result can be extended.
-				c := *e
-				c.cause = err
-				c.ext = maps.Clone(e.ext)
-				c.header = e.header.Clone()
-				c.fields = slices.Clip(e.fields)
-				return &c
-			}
 			return e
 		}
 	}
-	if m != nil {
-		for _, rule := range m.rules {
+	if c != nil {
+		c.mu.RLock()
+		rules := c.rules
+		c.mu.RUnlock()
+		for _, rule := range rules {
 			if e := rule(err); e != nil {
 				return e
 			}
@@ -88,7 +69,7 @@ func (m *Mapper) Map(err error) *Error {
 	var pp interface{ Problem() *Problem }
 	if errors.As(err, &pp) {
 		if doc := pp.Problem(); doc != nil {
-			return m.fromProblem(doc, err)
+			return c.fromProblem(doc, err)
 		}
 	}
 	var ec interface{ ErrorCode() string }
@@ -103,36 +84,33 @@ func (m *Mapper) Map(err error) *Error {
 		if hasCode {
 			name = ec.ErrorCode()
 		}
-		if e := m.fromDuck(name, status, err); e != nil {
+		if e := c.fromDuck(name, status, err); e != nil {
 			return e
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return New(Timeout).Wrap(err)
+		return Timeout.New().Wrap(err)
 	}
-	return &Error{code: InternalError, cause: err, unmapped: true}
+	return InternalError.New().Wrap(err)
 }
 
-// IsUnmapped reports whether e stands for an error nothing recognized.
-func IsUnmapped(e *Error) bool { return e != nil && e.unmapped }
-
-func (m *Mapper) lookup(name string) (*Code, bool) {
-	if m != nil && m.catalog != nil {
-		return m.catalog.Lookup(name)
+func (c *Catalog) lookup(name string) (*Code, bool) {
+	if c != nil && c.codes != nil {
+		return c.Lookup(name)
 	}
-	for _, c := range Builtin() {
-		if c.Code == name {
-			return c, true
+	for _, b := range Builtin() {
+		if b.Code == name {
+			return b, true
 		}
 	}
 	return nil, false
 }
 
 // fromDuck maps an error that told its code and/or status.
-func (m *Mapper) fromDuck(name string, status int, err error) *Error {
+func (c *Catalog) fromDuck(name string, status int, err error) *Error {
 	if name != "" {
-		if c, ok := m.lookup(name); ok && (status == 0 || status == c.Status) {
-			return New(c).Wrap(err)
+		if code, ok := c.lookup(name); ok && (status == 0 || status == code.Status) {
+			return code.New().Wrap(err)
 		}
 	}
 	if status < 400 || status > 599 {
@@ -146,8 +124,8 @@ func (m *Mapper) fromDuck(name string, status int, err error) *Error {
 	if name == "" || !validCodeName(name) {
 		name = codeForStatus(status)
 	}
-	c := &Code{Code: name, Status: status, Type: BlankType, Title: statusTitle(status)}
-	return New(c).Wrap(err)
+	code := &Code{Code: name, Status: status, Type: BlankType, Title: statusTitle(status)}
+	return code.New().Wrap(err)
 }
 
 // serverError is the problem for a 5xx the catalog does not declare: the
@@ -156,22 +134,23 @@ func (m *Mapper) fromDuck(name string, status int, err error) *Error {
 // member). A 500 is InternalError.
 func serverError(status int, err error) *Error {
 	if status == InternalError.Status {
-		return New(InternalError).Wrap(err)
+		return InternalError.New().Wrap(err)
 	}
-	return New(&Code{Code: codeForStatus(status), Status: status, Type: BlankType, Title: statusTitle(status)}).Wrap(err)
+	code := &Code{Code: codeForStatus(status), Status: status, Type: BlankType, Title: statusTitle(status)}
+	return code.New().Wrap(err)
 }
 
 // fromProblem maps a problem document a foreign error carries. A 4xx keeps
 // its texts as literals (they cannot be translated); a 5xx keeps nothing
 // (see serverError); a code known to the catalog brings its declaration
 // instead.
-func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
+func (c *Catalog) fromProblem(doc *Problem, err error) *Error {
 	status := doc.Status
 	if status < 400 || status > 599 {
 		status = http.StatusInternalServerError
 	}
-	if c, ok := m.lookup(doc.Code); ok && c.Status == status {
-		e := New(c).Wrap(err)
+	if code, ok := c.lookup(doc.Code); ok && code.Status == status {
+		e := code.New().Wrap(err)
 		for k, v := range doc.Extensions {
 			e.With(k, v) // copies, and drops reserved names
 		}
@@ -194,7 +173,8 @@ func (m *Mapper) fromProblem(doc *Problem, err error) *Error {
 		typ = BlankType
 	}
 	// The foreign texts are literals: never run as templates.
-	e := New(&Code{Code: name, Status: status, Type: typ, Title: statusTitle(status)}).Wrap(err)
+	code := &Code{Code: name, Status: status, Type: typ, Title: statusTitle(status)}
+	e := code.New().Wrap(err)
 	e.title = Text(title)
 	if doc.Detail != "" {
 		e.detail = Text(doc.Detail)

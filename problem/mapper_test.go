@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"reflect"
 	"testing"
 
@@ -65,21 +64,20 @@ var (
 
 // mapped is what a test checks of a mapped error.
 type mapped struct {
-	code     string
-	status   int
-	typ      string
-	title    string // DefaultTranslator text of Title()
-	detail   string // DefaultTranslator text of Detail()
-	unmapped bool
-	cause    error // Unwrap()
+	code   string
+	status int
+	typ    string
+	title  string // English text of Title()
+	detail string // English text of Detail()
+	cause  error  // Unwrap()
 }
 
 func summarize(e *problem.Error) mapped {
 	return mapped{
-		code: e.Code().Code, status: e.Status(), typ: e.Code().Type,
-		title:    problem.DefaultTranslator.Translate(e.Title()),
-		detail:   problem.DefaultTranslator.Translate(e.Detail()),
-		unmapped: problem.IsUnmapped(e), cause: e.Unwrap(),
+		code: e.Code().Code, status: e.Code().Status, typ: e.Code().Type,
+		title:  e.Title().String(),
+		detail: e.Detail().String(),
+		cause:  e.Unwrap(),
 	}
 }
 
@@ -89,21 +87,20 @@ func builtin(c *problem.Code, detail problem.Template, cause error) mapped {
 
 func TestMap(t *testing.T) {
 	catalog := problem.NewCatalog("https://api.example.com/problems/").MustRegister(userNotFound, insufficientFunds)
-	mapper := problem.NewMapper(catalog).
-		Register(sql.ErrNoRows, userNotFound).
-		RegisterFunc(func(err error) *problem.Error {
+	catalog.MapError(sql.ErrNoRows, userNotFound).
+		MapFunc(func(err error) *problem.Error {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				return problem.MalformedJSON.New().With("line", 1).With("column", 2).Wrap(err)
 			}
 			return nil
 		}).
-		RegisterFunc(func(err error) *problem.Error {
+		MapFunc(func(err error) *problem.Error {
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 				return problem.EmptyBody.New().Wrap(err)
 			}
 			return nil
 		}).
-		Register(errEverything, problem.ServiceUnavailable)
+		MapError(errEverything, problem.ServiceUnavailable)
 
 	typed := userNotFound.New().With("userId", 7)
 	typedWithCause := userNotFound.New().With("userId", 8).Wrap(io.ErrClosedPipe)
@@ -157,12 +154,12 @@ func TestMap(t *testing.T) {
 	}{
 		{name: "*Error itself", err: typed, want: builtin(userNotFound, "No user has the ID 7.", nil)},
 		{name: "*Error with its own cause", err: typedWithCause, want: builtin(userNotFound, "No user has the ID 8.", io.ErrClosedPipe)},
-		{name: "*Error through %w keeps the chain as cause", err: wrappedTyped, want: builtin(userNotFound, "No user has the ID 7.", wrappedTyped)},
-		{name: "*Error through errors.Join", err: joinedTyped, want: builtin(userNotFound, "No user has the ID 7.", joinedTyped)},
+		{name: "*Error through %w is returned as it is", err: wrappedTyped, want: builtin(userNotFound, "No user has the ID 7.", nil)},
+		{name: "*Error through errors.Join", err: joinedTyped, want: builtin(userNotFound, "No user has the ID 7.", nil)},
 		{name: "*Error with a cause, wrapped: its own cause kept", err: fmt.Errorf("x: %w", typedWithCause), want: builtin(userNotFound, "No user has the ID 8.", io.ErrClosedPipe)},
-		{name: "Provider", err: provider, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after 3 seconds.", provider)},
-		{name: "Provider returning nil falls through", err: nilProvider, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: nilProvider}},
-		{name: "1. Provider before rules", err: providerFirst, want: builtin(problem.RouteNotFound, problem.RouteNotFound.Detail, providerFirst)},
+		{name: "Provider", err: provider, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after 3 seconds.", nil)},
+		{name: "Provider returning nil falls through", err: nilProvider, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: nilProvider}},
+		{name: "1. Provider before rules", err: providerFirst, want: builtin(problem.RouteNotFound, problem.RouteNotFound.Detail, nil)},
 		{name: "2. sentinel wrapped twice", err: noRows, want: builtin(userNotFound, notFoundDetail, noRows)},
 		{name: "2. first registered function wins", err: unexpectedEOF, want: builtin(problem.MalformedJSON, "The request body is not valid JSON (line 1, column 2).", unexpectedEOF)},
 		{name: "2. second function", err: eof, want: builtin(problem.EmptyBody, problem.EmptyBody.Detail, eof)},
@@ -178,30 +175,30 @@ func TestMap(t *testing.T) {
 		// members may be another service's internals.
 		{name: "3. Problem() with a non-error status", err: foreignBadStatus, want: builtin(problem.InternalError, internalDetail, foreignBadStatus)},
 		{name: "3. Problem() of a known code with another status", err: foreignKnownCodeOtherStatus, want: mapped{code: "SERVICE_UNAVAILABLE", status: 503, typ: problem.BlankType, title: "Service Unavailable", cause: foreignKnownCodeOtherStatus}},
-		{name: "3. Problem() returning nil falls through", err: foreignNil, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: foreignNil}},
+		{name: "3. Problem() returning nil falls through", err: foreignNil, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: foreignNil}},
 		{name: "3. Problem() before ErrorCode/StatusCode", err: problemBeforeDuck, want: builtin(problem.ServiceUnavailable, problem.ServiceUnavailable.Detail, problemBeforeDuck)},
 		{name: "4. ErrorCode known to the catalog", err: knownCode, want: builtin(userNotFound, notFoundDetail, knownCode)},
 		{name: "4. ErrorCode of a builtin", err: knownBuiltinCode, want: builtin(problem.RateLimited, rateLimitedText, knownBuiltinCode)},
-		{name: "4. ErrorCode unknown, no status: nothing recognized", err: unknownCode, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: unknownCode}},
+		{name: "4. ErrorCode unknown, no status: nothing recognized", err: unknownCode, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: unknownCode}},
 		{name: "4. StatusCode 404", err: status404, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: status404}},
 		{name: "4. StatusCode 410", err: status410, want: mapped{code: "GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: status410}},
 		{name: "4. StatusCode 418", err: status418, want: mapped{code: "IM_A_TEAPOT", status: 418, typ: problem.BlankType, title: "I'm a teapot", cause: status418}},
 		{name: "4. StatusCode without a phrase", err: status499, want: mapped{code: "BAD_REQUEST", status: 499, typ: problem.BlankType, title: "Error", cause: status499}},
-		{name: "4. StatusCode 200 ignored", err: status200, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: status200}},
-		{name: "4. StatusCode 600 ignored", err: status600, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: status600}},
+		{name: "4. StatusCode 200 ignored", err: status200, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: status200}},
+		{name: "4. StatusCode 600 ignored", err: status600, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: status600}},
 		{name: "4. both, matching the catalog", err: bothKnown, want: builtin(userNotFound, notFoundDetail, bothKnown)},
 		{name: "4. both, status differs from the catalog", err: bothMismatch, want: mapped{code: "USER_NOT_FOUND", status: 410, typ: problem.BlankType, title: "Gone", cause: bothMismatch}},
 		{name: "4. both, unknown code", err: bothUnknown, want: mapped{code: "USER_GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: bothUnknown}},
 		{name: "4. both, invalid code name", err: bothInvalidName, want: mapped{code: "GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: bothInvalidName}},
-		{name: "4. both, non-error status", err: bothBadStatus, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: bothBadStatus}},
+		{name: "4. both, non-error status", err: bothBadStatus, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: bothBadStatus}},
 		{name: "4. StatusCode before DeadlineExceeded", err: duckBeforeDeadline, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: duckBeforeDeadline}},
 		{name: "5. DeadlineExceeded wrapped", err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
-		{name: "6. Canceled is not a timeout", err: canceled, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: canceled}},
-		{name: "6. unknown error", err: unknown, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, unmapped: true, cause: unknown}},
+		{name: "6. Canceled is not a timeout", err: canceled, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: canceled}},
+		{name: "6. unknown error", err: unknown, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: unknown}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mapper.Map(tt.err)
+			got := catalog.Map(tt.err)
 			if g := summarize(got); !reflect.DeepEqual(g, tt.want) {
 				t.Errorf("Map(%v)\ngot  %+v\nwant %+v", tt.err, g, tt.want)
 			}
@@ -211,16 +208,16 @@ func TestMap(t *testing.T) {
 
 func TestMapNil(t *testing.T) {
 	tests := []struct {
-		name   string
-		mapper *problem.Mapper
+		name    string
+		catalog *problem.Catalog
 	}{
-		{name: "mapper", mapper: problem.NewMapper(problem.NewCatalog(""))},
-		{name: "zero value", mapper: &problem.Mapper{}},
-		{name: "nil", mapper: nil},
+		{name: "catalog", catalog: problem.NewCatalog("")},
+		{name: "zero value", catalog: &problem.Catalog{}},
+		{name: "nil", catalog: nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.mapper.Map(nil); got != nil {
+			if got := tt.catalog.Map(nil); got != nil {
 				t.Errorf("Map(nil) = %v, want nil", got)
 			}
 		})
@@ -236,40 +233,37 @@ func TestMapWithoutCatalog(t *testing.T) {
 	unknown := errors.New("boom")
 	internal := func(cause error) mapped {
 		return mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error",
-			detail: string(problem.InternalError.Detail), unmapped: true, cause: cause}
+			detail: string(problem.InternalError.Detail), cause: cause}
 	}
 	tests := []struct {
-		name   string
-		mapper *problem.Mapper
-		err    error
-		want   mapped
+		name    string
+		catalog *problem.Catalog
+		err     error
+		want    mapped
 	}{
-		{name: "zero value, deadline", mapper: &problem.Mapper{}, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
-		{name: "nil, deadline", mapper: nil, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
-		{name: "nil catalog, builtin code", mapper: problem.NewMapper(nil), err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
-		{name: "nil, builtin code", mapper: nil, err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
-		{name: "zero value, application code unknown", mapper: &problem.Mapper{}, err: appCode, want: internal(appCode)},
-		{name: "nil, status", mapper: nil, err: status, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: status}},
-		{name: "nil, unknown", mapper: nil, err: unknown, want: internal(unknown)},
+		{name: "zero value, deadline", catalog: &problem.Catalog{}, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
+		{name: "nil, deadline", catalog: nil, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
+		{name: "nil catalog, builtin code", catalog: problem.NewCatalog(""), err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
+		{name: "nil, builtin code", catalog: nil, err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
+		{name: "zero value, application code unknown", catalog: &problem.Catalog{}, err: appCode, want: internal(appCode)},
+		{name: "nil, status", catalog: nil, err: status, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: status}},
+		{name: "nil, unknown", catalog: nil, err: unknown, want: internal(unknown)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := summarize(tt.mapper.Map(tt.err)); !reflect.DeepEqual(got, tt.want) {
+			if got := summarize(tt.catalog.Map(tt.err)); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
 		})
 	}
 }
 
-// Map never modifies the *Error it finds, nor the foreign problem document.
+// Map returns the *Error it finds as it is, and never aliases the foreign
+// problem document it copies from.
 func TestMapDoesNotModifyItsInput(t *testing.T) {
-	typed := userNotFound.New().With("userId", 7).WithHeader("Retry-After", "1").
-		WithFields(problem.FieldError{Field: "a"}).WithFields(problem.FieldError{Field: "b"}).WithFields(problem.FieldError{Field: "c"})
-	got := problem.NewMapper(nil).Map(fmt.Errorf("wrap: %w", typed))
-	got.With("extra", 1).WithHeader("Retry-After", "2").WithFields(problem.FieldError{Field: "added"})
-	if typed.Unwrap() != nil || len(typed.Extensions()) != 1 || len(typed.Header()["Retry-After"]) != 1 || cap(typed.Fields()) < 4 || typed.Fields()[:4][3].Field != "" {
-		t.Errorf("Map modified the *Error it found: cause %v, extensions %v, header %v, fields %v",
-			typed.Unwrap(), typed.Extensions(), typed.Header(), typed.Fields()[:4])
+	typed := userNotFound.New().With("userId", 7).WithHeader("Retry-After", "1")
+	if got := problem.NewCatalog("").Map(fmt.Errorf("wrap: %w", typed)); got != typed || typed.Unwrap() != nil {
+		t.Errorf("Map(wrapped *Error) = %p with cause %v, want the *Error itself, unchanged", got, typed.Unwrap())
 	}
 
 	doc := &problem.Problem{
@@ -277,7 +271,7 @@ func TestMapDoesNotModifyItsInput(t *testing.T) {
 		Extensions: map[string]any{"retryAfter": 5.0, "status": "evil"},
 		Errors:     make([]problem.FieldError, 1, 4),
 	}
-	known := problem.NewMapper(nil).Map(foreignErr{doc: doc})
+	known := problem.NewCatalog("").Map(foreignErr{doc: doc})
 	known.With("added", true).WithFields(problem.FieldError{Field: "added"})
 	if want := map[string]any{"retryAfter": 5.0, "status": "evil"}; !reflect.DeepEqual(doc.Extensions, want) {
 		t.Errorf("Map aliased the document's extensions: %v", doc.Extensions)
@@ -313,33 +307,12 @@ func TestMapForeignProblemMembers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := problem.NewMapper(nil).Map(foreignErr{doc: tt.doc})
+			got := problem.NewCatalog("").Map(foreignErr{doc: tt.doc})
 			if !reflect.DeepEqual(got.Extensions(), tt.wantExt) {
 				t.Errorf("Extensions() = %v, want %v", got.Extensions(), tt.wantExt)
 			}
 			if !reflect.DeepEqual(got.Fields(), tt.wantFields) {
 				t.Errorf("Fields() = %v, want %v", got.Fields(), tt.wantFields)
-			}
-		})
-	}
-}
-
-func TestIsUnmapped(t *testing.T) {
-	tests := []struct {
-		name string
-		err  *problem.Error
-		want bool
-	}{
-		{name: "nil", err: nil, want: false},
-		{name: "built", err: problem.InternalError.New(), want: false},
-		{name: "mapped unknown", err: problem.NewMapper(nil).Map(errors.New("x")), want: true},
-		{name: "mapped unknown, wrapped again", err: problem.NewMapper(nil).Map(fmt.Errorf("y: %w", problem.NewMapper(nil).Map(errors.New("x")))), want: true},
-		{name: "mapped known", err: problem.NewMapper(nil).Map(statusErr{status: http.StatusConflict}), want: false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := problem.IsUnmapped(tt.err); got != tt.want {
-				t.Errorf("IsUnmapped = %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -59,9 +59,10 @@ func (m Message) IsZero() bool {
 	return m.ID == "" && m.Default == "" && m.One == "" && m.text == ""
 }
 
-// String returns m in English, from its defaults: what DefaultTranslator
-// writes.
-func (m Message) String() string { return DefaultTranslator.Translate(m) }
+// String returns m in English, from its defaults, as a Translator does for
+// a message its bundle lacks: what a problem says when no i18n bundle is
+// configured.
+func (m Message) String() string { return english{}.Translate(m) }
 
 // Text returns a Message with fixed text and no ID: it is shown as it is in
 // every language and never parsed as a template, so it may hold any input.
@@ -92,14 +93,9 @@ type Translator interface {
 	Translate(m Message) string
 }
 
-// DefaultTranslator renders messages from their English defaults. It is what
-// renderers use when no i18n bundle is configured.
-var DefaultTranslator Translator = english{}
-
-// english is the Translator of the English defaults.
+// english renders messages from their English defaults, nested messages
+// included.
 type english struct{}
-
-func (english) Language() string { return "en" }
 
 func (t english) Translate(m Message) string {
 	if m.literal {
@@ -112,8 +108,10 @@ func (t english) Translate(m Message) string {
 	return tmpl.Render(string(src), tmpl.Data{Values: m.Data, Count: m.Count, Resolver: resolver{t}})
 }
 
-// resolver translates the Messages in template data with a Translator.
-type resolver struct{ t Translator }
+// resolver translates the Messages in template data.
+type resolver struct {
+	t interface{ Translate(Message) string }
+}
 
 func (r resolver) Resolve(v any) (string, bool) {
 	if m, ok := v.(Message); ok {

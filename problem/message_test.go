@@ -10,20 +10,12 @@ import (
 	"github.com/problemkit/problemkit/problem"
 )
 
-var _ problem.Translator = problem.DefaultTranslator
-
-func TestDefaultTranslatorLanguage(t *testing.T) {
-	if got := problem.DefaultTranslator.Language(); got != "en" {
-		t.Errorf("Language() = %q, want en", got)
-	}
-}
-
 func withData(m problem.Message, data map[string]any) problem.Message {
 	m.Data = data
 	return m
 }
 
-func TestDefaultTranslatorTranslate(t *testing.T) {
+func TestMessageStringInEnglish(t *testing.T) {
 	plural := problem.Message{ID: "n", One: "1 field is invalid.", Default: "{{.count}} fields are invalid."}
 	count := func(c any) problem.Message {
 		m := plural
@@ -90,7 +82,7 @@ func TestDefaultTranslatorTranslate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := problem.DefaultTranslator.Translate(tt.msg); got != tt.want {
+			if got := tt.msg.String(); got != tt.want {
 				t.Errorf("Translate = %q, want %q", got, tt.want)
 			}
 		})
@@ -118,7 +110,7 @@ func TestClientTextIsNeverParsed(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name+" "+p, func(t *testing.T) {
-				if got := problem.DefaultTranslator.Translate(tt.msg); got != tt.want {
+				if got := tt.msg.String(); got != tt.want {
 					t.Errorf("Translate = %q, want %q", got, tt.want)
 				}
 			})
@@ -133,7 +125,7 @@ func TestTranslateIsBounded(t *testing.T) {
 		problem.Label("field.x", huge),
 		{Default: "{{.v}} and {{.v}}", Data: map[string]any{"v": huge}},
 	} {
-		if got := problem.DefaultTranslator.Translate(m); len(got) > 4<<10 || !strings.HasSuffix(got, "…") {
+		if got := m.String(); len(got) > 4<<10 || !strings.HasSuffix(got, "…") {
 			t.Errorf("Translate gave %d bytes (marked %v), want at most 4 KiB, marked", len(got), strings.HasSuffix(got, "…"))
 		}
 	}

@@ -96,10 +96,6 @@ var reserved = map[string]bool{
 	"code": true, "requestId": true, "timestamp": true, "errors": true,
 }
 
-// IsReserved reports whether name is a standard RFC 9457 member or one of
-// problemkit's own members, which an extension member can never replace.
-func IsReserved(name string) bool { return reserved[name] }
-
 // StatusTitle returns the HTTP status phrase for code, the title of an
 // about:blank problem, or "Error" for an unknown code.
 func StatusTitle(code int) string {
@@ -291,22 +287,4 @@ func (p *Problem) setMember(k string, v json.RawMessage) bool {
 		return true
 	}
 	return false
-}
-
-// Problem returns p itself, so that a *Problem returned as an error is
-// mapped as the problem it is (see Mapper.Map) rather than as an unknown
-// error.
-func (p *Problem) Problem() *Problem { return p }
-
-// Error lets a decoded Problem be used as an error value. The text names the
-// status, code and title; it is meant for logs.
-func (p *Problem) Error() string {
-	s := fmt.Sprintf("%d %s", p.Status, p.Title)
-	if p.Code != "" {
-		s = fmt.Sprintf("%d %s: %s", p.Status, p.Code, p.Title)
-	}
-	if p.Detail != "" {
-		s += ": " + p.Detail
-	}
-	return s
 }

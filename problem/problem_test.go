@@ -578,7 +578,9 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestIsReserved(t *testing.T) {
+// TestReservedMembers: the standard and problemkit members cannot be set
+// as extension members.
+func TestReservedMembers(t *testing.T) {
 	tests := []struct {
 		name string
 		want bool
@@ -589,8 +591,9 @@ func TestIsReserved(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := problem.IsReserved(tt.name); got != tt.want {
-				t.Errorf("IsReserved(%q) = %v, want %v", tt.name, got, tt.want)
+			_, set := problem.InternalError.New().With(tt.name, 1).Extensions()[tt.name]
+			if set == tt.want {
+				t.Errorf("With(%q) set = %v, want %v", tt.name, set, !tt.want)
 			}
 		})
 	}
@@ -608,27 +611,6 @@ func TestStatusTitle(t *testing.T) {
 		t.Run(tt.want, func(t *testing.T) {
 			if got := problem.StatusTitle(tt.code); got != tt.want {
 				t.Errorf("StatusTitle(%d) = %q, want %q", tt.code, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestProblemError(t *testing.T) {
-	var _ error = (*problem.Problem)(nil)
-	tests := []struct {
-		name    string
-		problem problem.Problem
-		want    string
-	}{
-		{name: "status and title", problem: problem.Problem{Status: 404, Title: "Not Found"}, want: "404 Not Found"},
-		{name: "with code", problem: problem.Problem{Status: 404, Title: "Not Found", Code: "USER_NOT_FOUND"}, want: "404 USER_NOT_FOUND: Not Found"},
-		{name: "with detail", problem: problem.Problem{Status: 409, Title: "Conflict", Code: "C", Detail: "taken"}, want: "409 C: Conflict: taken"},
-		{name: "empty", problem: problem.Problem{}, want: "0 "},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.problem.Error(); got != tt.want {
-				t.Errorf("Error() = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -20,8 +20,11 @@
 // # Type URIs that resolve
 //
 // RFC 9457 asks that a problem type URI lead to documentation for humans.
-// Handler serves each code as a small HTML page, or as JSON, localized from
-// Accept-Language; mount it under the path of the catalog's type URIs.
+// Pages serves each code as a small HTML page, or as JSON, localized from
+// Accept-Language; mount it under the path of the catalog's type URIs,
+// through middleware.Handle, which answers its 404s and 405s as problems.
+// The package does not import the middleware: it produces documents and
+// errors, and the pipeline answers.
 //
 // # Translations
 //

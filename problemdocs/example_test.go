@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
 )
@@ -21,9 +22,9 @@ func ExampleLint() {
 	// ORDER_LOCKED: no Action
 }
 
-func ExampleHandler() {
+func ExamplePages() {
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	h := problemdocs.Handler(catalog, nil) // nil: English
+	h := middleware.Handle(problemdocs.Pages(catalog, nil)) // nil: English
 
 	req := httptest.NewRequest(http.MethodGet, "/problems/payload-too-large.json", nil)
 	rec := httptest.NewRecorder()
@@ -38,7 +39,7 @@ func ExampleHandler() {
 func ExampleMarkdown() {
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
 	var b strings.Builder
-	_ = problemdocs.Markdown(&b, catalog, problem.DefaultTranslator)
+	_ = problemdocs.Markdown(&b, catalog, nil)
 	lines := strings.Split(b.String(), "\n")
 	fmt.Println(lines[0])
 	fmt.Println(lines[1])

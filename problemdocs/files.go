@@ -6,16 +6,17 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/problemkit/problemkit/internal/english"
 	"github.com/problemkit/problemkit/problem"
 )
 
 // WriteFiles writes the catalog's documents into dir: errors.md in the
-// first translator's language, errors.<lang>.md for each other one, and
+// first translator's language (English when there is none), errors.<lang>.md for each other one, and
 // openapi.yaml in the first language. It only rewrites files whose content
 // changed, so an unchanged catalog leaves their modification times alone.
 func WriteFiles(dir string, cat *problem.Catalog, opts OpenAPIOptions, translators ...problem.Translator) error {
 	if len(translators) == 0 {
-		translators = []problem.Translator{problem.DefaultTranslator}
+		translators = []problem.Translator{english.Translator{}}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err

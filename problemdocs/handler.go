@@ -1,36 +1,44 @@
 package problemdocs
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
-	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/internal/english"
 	"github.com/problemkit/problemkit/problem"
 )
 
-// Localizer picks the translator of a request; *i18n.Bundle is one. It is
-// the same interface as middleware.Localizer.
-type Localizer = middleware.Localizer
+// Localizer picks the translator of a request; *i18n.Bundle is one. It has
+// the method set of middleware.Localizer, so the same bundle serves both.
+type Localizer interface {
+	Translator(r *http.Request) problem.Translator
+}
 
-// Handler serves the catalog's documentation so that problem type URIs
-// resolve: the last path segment names a code by its slug
+// Pages returns the handler of the catalog's documentation, so that problem
+// type URIs resolve: the last path segment names a code by its slug
 // ("/problems/user-not-found"), answered as a small HTML page, or as JSON
 // when the client asks for application/json or the path ends in ".json".
-// The path of the mount itself lists every code. An unknown slug is a 404
-// problem. Pages are localized by loc from Accept-Language; a nil loc means
-// English. Mount it under the path of the catalog's type URIs:
+// The path of the mount itself lists every code. Pages are localized by loc
+// from Accept-Language; a nil loc means English.
 //
-//	r.Mount("/problems", problemdocs.Handler(catalog, bundle))
-func Handler(cat *problem.Catalog, loc Localizer) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// The handler returns its failures — an unknown code (404), a method other
+// than GET or HEAD (405) — for the middleware to answer as problems, so
+// mount it through middleware.Handle, under the path of the catalog's type
+// URIs:
+//
+//	r.Mount("/problems", middleware.Handle(problemdocs.Pages(catalog, bundle)))
+func Pages(cat *problem.Catalog, loc Localizer) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			middleware.WriteError(w, r, problem.New(problem.MethodNotAllowed).WithHeader("Allow", "GET, HEAD"))
-			return
+			return problem.MethodNotAllowed.New().WithHeader("Allow", "GET, HEAD")
 		}
-		tr := problem.DefaultTranslator
+		var tr problem.Translator = english.Translator{}
 		if loc != nil {
 			if t := loc.Translator(r); t != nil {
 				tr = t
@@ -50,42 +58,52 @@ func Handler(cat *problem.Catalog, loc Localizer) http.Handler {
 		}
 		index := one == nil && (slug == "" || slug == "." || slug == "/" || slug == path.Base(strings.TrimSuffix(cat.Base(), "/")))
 		if one == nil && !index {
-			middleware.WriteError(w, r, problem.New(problem.RouteNotFound).WithMessage(lblUnknown))
-			return
+			return problem.RouteNotFound.New().WithMessage(lblUnknown)
 		}
 
-		h := w.Header()
-		h.Set("Content-Language", tr.Language())
-		h.Add("Vary", "Accept, Accept-Language")
+		var body bytes.Buffer
+		ctype := "text/html; charset=utf-8"
 		if asJSON {
-			h.Set("Content-Type", "application/json")
+			ctype = "application/json"
 			var v any = list
 			if one != nil {
 				v = one
 			}
 			b, err := json.MarshalIndent(v, "", "  ")
 			if err != nil {
-				middleware.WriteError(w, r, err)
-				return
+				return fmt.Errorf("problemdocs: encode %s: %w", slug, err)
 			}
-			if r.Method != http.MethodHead {
-				_, _ = w.Write(append(b, '\n'))
+			body.Write(b)
+			body.WriteByte('\n')
+		} else {
+			data := page{
+				Lang: tr.Language(), T: func(m problem.Message) string { return tr.Translate(m) },
+				Href: func(e Entry) string { return pageURL(cat, e) }, Entries: list, One: one, Labels: labels,
 			}
-			return
+			if err := pageTemplate.Execute(&body, data); err != nil {
+				return fmt.Errorf("problemdocs: render %s: %w", slug, err)
+			}
 		}
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		data := page{
-			Lang: tr.Language(), T: func(m problem.Message) string { return tr.Translate(m) },
-			Href: func(e Entry) string { return pageURL(cat, e) }, Entries: list, One: one, Labels: labels,
+		// Rendered in full before anything is written: a failure is still
+		// a problem, never half a page.
+		h := w.Header()
+		h.Set("Content-Type", ctype)
+		h.Set("Content-Length", strconv.Itoa(body.Len()))
+		h.Set("Content-Language", tr.Language())
+		h.Add("Vary", "Accept, Accept-Language")
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(body.Bytes())
 		}
-		if r.Method == http.MethodHead {
-			return
-		}
-		if err := pageTemplate.Execute(w, data); err != nil {
-			// The response has started; the pipeline logs it.
-			middleware.WriteError(w, r, err)
-		}
-	})
+		return nil
+	}
+}
+
+// wantsJSON reports whether an Accept header asks for JSON rather than HTML.
+func wantsJSON(accept string) bool {
+	if accept == "" || strings.Contains(accept, "text/html") {
+		return false
+	}
+	return strings.Contains(accept, "application/json") || strings.Contains(accept, "+json")
 }
 
 // pageSlug is the last path segment of a code's page: its type URI's, or,
@@ -105,14 +123,6 @@ func pageURL(cat *problem.Catalog, e Entry) string {
 		return e.Type
 	}
 	return strings.TrimSuffix(cat.Base(), "/") + "/" + pageSlug(e)
-}
-
-// wantsJSON reports whether an Accept header asks for JSON rather than HTML.
-func wantsJSON(accept string) bool {
-	if accept == "" || strings.Contains(accept, "text/html") {
-		return false
-	}
-	return strings.Contains(accept, "application/json") || strings.Contains(accept, "+json")
 }
 
 type page struct {

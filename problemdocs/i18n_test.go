@@ -24,7 +24,7 @@ func TestHandlerLanguages(t *testing.T) {
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)
-	r.Mount("/problems", problemdocs.Handler(testCatalog(), bundle))
+	r.Mount("/problems", middleware.Handle(problemdocs.Pages(testCatalog(), bundle)))
 
 	tests := []struct {
 		name, path, lang, accept string

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/problemkit/problemkit/internal/english"
 	"github.com/problemkit/problemkit/problem"
 )
 
@@ -26,7 +27,11 @@ type OpenAPIOptions struct {
 // Problem schema (the RFC 9457 members and problemkit's), a FieldError
 // schema, and one reusable response per code with its example, ready to
 // $ref from an API's operations as '#/components/responses/USER_NOT_FOUND'.
+// A nil tr means English.
 func OpenAPI(w io.Writer, cat *problem.Catalog, tr problem.Translator, opts OpenAPIOptions) error {
+	if tr == nil {
+		tr = english.Translator{}
+	}
 	if opts.Title == "" {
 		opts.Title = tr.Translate(lblHeading)
 	}

@@ -71,7 +71,7 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 func TestMarkdownGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := problemdocs.Markdown(&b, testCatalog(), problem.DefaultTranslator); err != nil {
+	if err := problemdocs.Markdown(&b, testCatalog(), nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -101,7 +101,7 @@ func TestMarkdownGolden(t *testing.T) {
 
 func TestOpenAPIGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := problemdocs.OpenAPI(&b, testCatalog(), problem.DefaultTranslator, problemdocs.OpenAPIOptions{Title: "Example API errors"}); err != nil {
+	if err := problemdocs.OpenAPI(&b, testCatalog(), nil, problemdocs.OpenAPIOptions{Title: "Example API errors"}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -122,7 +122,7 @@ func TestOpenAPIGolden(t *testing.T) {
 func TestWriteFiles(t *testing.T) {
 	dir := t.TempDir()
 	fr := fixedTranslator{lang: "fr", text: map[string]string{"docs.heading": "Catalogue des erreurs"}}
-	if err := problemdocs.WriteFiles(dir, testCatalog(), problemdocs.OpenAPIOptions{}, problem.DefaultTranslator, fr); err != nil {
+	if err := problemdocs.WriteFiles(dir, testCatalog(), problemdocs.OpenAPIOptions{}, nil, fr); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct{ file, want string }{
@@ -149,7 +149,7 @@ func (f fixedTranslator) Translate(m problem.Message) string {
 	if s, ok := f.text[m.ID]; ok {
 		return s
 	}
-	return problem.DefaultTranslator.Translate(m)
+	return m.String()
 }
 
 func TestHandler(t *testing.T) {
@@ -157,7 +157,7 @@ func TestHandler(t *testing.T) {
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)
-	r.Mount("/problems", problemdocs.Handler(testCatalog(), nil))
+	r.Mount("/problems", middleware.Handle(problemdocs.Pages(testCatalog(), nil)))
 
 	tests := []struct {
 		name, path, accept      string
@@ -190,7 +190,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestHandlerRefusesWrites(t *testing.T) {
-	h := problemdocs.Handler(testCatalog(), nil)
+	h := middleware.Handle(problemdocs.Pages(testCatalog(), nil))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/problems/insufficient-funds", nil))
 	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" || len(rec.Header().Values("Allow")) != 1 {
@@ -206,7 +206,7 @@ func TestIndexLinksEveryCode(t *testing.T) {
 		t.Run(base, func(t *testing.T) {
 			cat := problem.NewCatalog(base).MustRegister(insufficientFunds)
 			r := chi.NewRouter()
-			r.Mount("/problems", problemdocs.Handler(cat, nil))
+			r.Mount("/problems", middleware.Handle(problemdocs.Pages(cat, nil)))
 			rec := httptest.NewRecorder()
 			r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/problems/", nil))
 			hrefs := regexp.MustCompile(`<a href="([^"]*)"><code>([A-Z_]+)</code>`).FindAllStringSubmatch(rec.Body.String(), -1)

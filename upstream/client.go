@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-
-	"github.com/problemkit/problemkit/problem"
 )
 
 // DefaultTimeout bounds each attempt of a call when Options.Timeout is
@@ -38,8 +36,8 @@ type Options struct {
 	CheckRedirect func(req *http.Request, via []*http.Request) error
 	// Retry is the retry policy; see RetryOptions.
 	Retry RetryOptions
-	// Decode reads upstream error bodies; see problem.DecodeOptions.
-	Decode problem.DecodeOptions
+	// Decode reads upstream error bodies; see DecodeOptions.
+	Decode DecodeOptions
 	// DefaultRetryAfter is the Retry-After this API advises for a
 	// RateLimited failure whose upstream sent none. Zero means
 	// DefaultRetryAfter.
@@ -203,8 +201,8 @@ func (c *Client) check(method string, u *url.URL, resp *http.Response, err error
 	if resp.Request != nil {
 		method, u = resp.Request.Method, resp.Request.URL // after redirects
 	}
-	re := c.opts.Decode.DecodeResponse(resp)
-	ra, ok := problem.ParseRetryAfter(re.Header.Get("Retry-After"), time.Now())
+	re := DecodeResponse(resp, c.opts.Decode)
+	ra, ok := ParseRetryAfter(re.Header.Get("Retry-After"), time.Now())
 	return nil, &Error{
 		Service: c.service, Label: c.opts.Label, Kind: kindOfStatus(re.Status),
 		Status: re.Status, RetryAfter: ra, Attempts: attempts,

@@ -15,7 +15,7 @@
 //
 // Do returns the response when its status is below 400. Otherwise it
 // returns an *Error, having decoded the upstream's problem (RFC 9457 JSON
-// or XML, or a common non-RFC error shape, see problem.DecodeResponse) and
+// or XML, or a common non-RFC error shape, see DecodeResponse) and
 // closed the body. Check does the same for a call made some other way.
 //
 // Why a Client and not an http.RoundTripper: a RoundTripper must return

@@ -132,7 +132,7 @@ type Error struct {
 	Method, URL string
 	// Response is the upstream's error response, nil for a transport
 	// failure.
-	Response *problem.ResponseError
+	Response *ResponseError
 	// Err is the cause: the transport error, or Response.
 	Err error
 
@@ -144,7 +144,7 @@ type Error struct {
 var _ problem.Provider = (*Error)(nil)
 
 // Unwrap returns the cause, so errors.Is(err, context.DeadlineExceeded) and
-// errors.As(err, &*problem.ResponseError) work.
+// errors.As(err, &*ResponseError) work.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Error returns a description for logs: the service, kind, attempts,
@@ -197,7 +197,7 @@ func (e *Error) Error() string {
 // Options.DefaultRetryAfter when it sent none. Every call returns a fresh
 // *problem.Error.
 func (e *Error) ProblemError() *problem.Error {
-	pe := problem.New(e.Kind.code())
+	pe := e.Kind.code().New()
 	if e.Label != "" && e.Kind != Canceled {
 		pe.With("dependency", e.Label)
 	}

@@ -37,7 +37,7 @@ func ExampleClient_Do() {
 		fmt.Println("upstream says:", ue.Response.Problem.Detail)
 
 		pe := ue.ProblemError() // what the middleware answers with
-		fmt.Println("we answer:", pe.Status(), pe.Code().Code)
+		fmt.Println("we answer:", pe.Code().Status, pe.Code().Code)
 		fmt.Println("Retry-After:", pe.Header().Get("Retry-After"))
 		fmt.Println("dependency:", pe.Extensions()["dependency"])
 	}

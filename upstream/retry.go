@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-
-	"github.com/problemkit/problemkit/problem"
 )
 
 // Defaults of RetryOptions.
@@ -166,7 +164,7 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 	if resp == nil {
 		return 0, false
 	}
-	return problem.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 }
 
 func retryStatus(status int) bool {

@@ -28,9 +28,9 @@ const secret = "s3cr3t-upstream-internals"
 func render(pe *problem.Error) []byte {
 	p := &problem.Problem{
 		Type:       problem.NewCatalog("").TypeURI(pe.Code()),
-		Title:      problem.DefaultTranslator.Translate(pe.Title()),
-		Status:     pe.Status(),
-		Detail:     problem.DefaultTranslator.Translate(pe.DefaultDetail()),
+		Title:      pe.Title().String(),
+		Status:     pe.Code().Status,
+		Detail:     pe.Code().DetailMessage(pe.Extensions()).String(),
 		Code:       pe.Code().Code,
 		Extensions: pe.Extensions(),
 	}
@@ -126,8 +126,8 @@ func TestDoTransportFailures(t *testing.T) {
 				t.Errorf("got kind %v status %d response %v err %v, want kind %v, no status/response, a cause", ue.Kind, ue.Status, ue.Response, ue.Err, tt.kind)
 			}
 			pe := ue.ProblemError()
-			if pe.Code() != tt.code || pe.Status() != tt.status {
-				t.Errorf("problem %s %d, want %s %d", pe.Code().Code, pe.Status(), tt.code.Code, tt.status)
+			if pe.Code() != tt.code || pe.Code().Status != tt.status {
+				t.Errorf("problem %s %d, want %s %d", pe.Code().Code, pe.Code().Status, tt.code.Code, tt.status)
 			}
 			if pe.Header().Get("Retry-After") != "" {
 				t.Errorf("Retry-After = %q, want none", pe.Header().Get("Retry-After"))
@@ -156,7 +156,7 @@ func TestDoTimeoutIsDeadlineExceeded(t *testing.T) {
 	if ue.Kind != upstream.Timeout || !errors.Is(ue, context.DeadlineExceeded) {
 		t.Fatalf("got %v (%v), want a timeout wrapping context.DeadlineExceeded", ue.Kind, ue)
 	}
-	if got := ue.ProblemError().Status(); got != http.StatusGatewayTimeout {
+	if got := ue.ProblemError().Code().Status; got != http.StatusGatewayTimeout {
 		t.Errorf("status %d, want 504", got)
 	}
 }
@@ -239,20 +239,20 @@ func TestDoErrorResponses(t *testing.T) {
 				if ue.Service != "billing-internal" || ue.Attempts != 1 || ue.Method != http.MethodGet || ue.URL != srv.URL+"/v1/charges" {
 					t.Errorf("service %q attempts %d request %s %s", ue.Service, ue.Attempts, ue.Method, ue.URL)
 				}
-				var re *problem.ResponseError
+				var re *upstream.ResponseError
 				if !errors.As(ue, &re) || re != ue.Response {
 					t.Fatal("errors.As does not find the upstream's ResponseError")
 				}
 				if re.RequestID != tt.upstreamID || re.Problem.Detail != tt.detail {
 					t.Errorf("upstream request id %q detail %q, want %q %q", re.RequestID, re.Problem.Detail, tt.upstreamID, tt.detail)
 				}
-				if len(re.Excerpt) > problem.DefaultMaxExcerptBytes {
+				if len(re.Excerpt) > upstream.DefaultMaxExcerptBytes {
 					t.Errorf("excerpt of %d bytes", len(re.Excerpt))
 				}
 
 				pe := ue.ProblemError()
-				if pe.Code() != tt.code || pe.Status() != tt.status {
-					t.Errorf("problem %s %d, want %s %d", pe.Code().Code, pe.Status(), tt.code.Code, tt.status)
+				if pe.Code() != tt.code || pe.Code().Status != tt.status {
+					t.Errorf("problem %s %d, want %s %d", pe.Code().Code, pe.Code().Status, tt.code.Code, tt.status)
 				}
 				if got := pe.Header().Get("Retry-After"); got != tt.header {
 					t.Errorf("Retry-After %q, want %q", got, tt.header)
@@ -363,14 +363,14 @@ func TestMapperUsesProvider(t *testing.T) {
 	defer srv.Close()
 	ue := call(t, upstream.Options{Retry: upstream.RetryOptions{MaxAttempts: 1}}, srv.URL)
 	// An upstream 404 must never become this API's 404, however deeply wrapped.
-	got := problem.NewMapper(nil).Map(fmt.Errorf("load user: %w", ue))
-	if got.Code() != problem.UpstreamRejected || got.Status() != http.StatusBadGateway {
-		t.Errorf("mapped to %s %d, want UPSTREAM_REJECTED 502", got.Code().Code, got.Status())
+	got := problem.NewCatalog("").Map(fmt.Errorf("load user: %w", ue))
+	if got.Code() != problem.UpstreamRejected || got.Code().Status != http.StatusBadGateway {
+		t.Errorf("mapped to %s %d, want UPSTREAM_REJECTED 502", got.Code().Code, got.Code().Status)
 	}
 	// Even the bare upstream response is not taken for this API's answer.
-	got = problem.NewMapper(nil).Map(ue.Response)
-	if got.Status() == http.StatusNotFound {
-		t.Errorf("a bare ResponseError mapped to %d", got.Status())
+	got = problem.NewCatalog("").Map(ue.Response)
+	if got.Code().Status == http.StatusNotFound {
+		t.Errorf("a bare ResponseError mapped to %d", got.Code().Status)
 	}
 }
 
@@ -585,7 +585,7 @@ func TestRetryStopsAtDeadline(t *testing.T) {
 			}
 			// The last attempt may be cut by the deadline itself; either way
 			// the caller gets a typed upstream failure, not a bare context error.
-			if st := ue.ProblemError().Status(); st != http.StatusBadGateway && st != http.StatusGatewayTimeout || ue.Attempts < 3 {
+			if st := ue.ProblemError().Code().Status; st != http.StatusBadGateway && st != http.StatusGatewayTimeout || ue.Attempts < 3 {
 				t.Errorf("got %v (problem status %d) after %d attempts", ue, st, ue.Attempts)
 			}
 			// The deadline may cut the last attempt before it reaches the server.

@@ -134,10 +134,10 @@ func Params(r *http.Request, v any) error { return defaultDecoder().Params(r, v)
 // (up to the limit) and is not restored.
 func (d *Decoder) Decode(r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		return problem.New(problem.EmptyBody)
+		return problem.EmptyBody.New()
 	}
 	if !acceptable(r.Header.Get("Content-Type")) {
-		e := problem.New(problem.UnsupportedMediaType).With("accepted", append([]string(nil), accepted...))
+		e := problem.UnsupportedMediaType.New().With("accepted", append([]string(nil), accepted...))
 		switch r.Method {
 		case http.MethodPost:
 			e.WithHeader("Accept-Post", d.acceptedValue)
@@ -147,7 +147,7 @@ func (d *Decoder) Decode(r *http.Request, v any) error {
 		return e
 	}
 	if d.maxBytes > 0 && r.ContentLength > d.maxBytes {
-		return problem.New(problem.PayloadTooLarge).With("limit", d.maxBytes)
+		return problem.PayloadTooLarge.New().With("limit", d.maxBytes)
 	}
 	body, err := d.read(r)
 	if err != nil {
@@ -184,9 +184,9 @@ func (d *Decoder) read(r *http.Request) ([]byte, error) {
 	if _, err := buf.ReadFrom(src); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, problem.New(problem.PayloadTooLarge).With("limit", tooLarge.Limit).Wrap(err)
+			return nil, problem.PayloadTooLarge.New().With("limit", tooLarge.Limit).Wrap(err)
 		}
-		return nil, problem.New(problem.MalformedRequest).Wrap(err)
+		return nil, problem.MalformedRequest.New().Wrap(err)
 	}
 	return buf.Bytes(), nil
 }
@@ -204,7 +204,7 @@ func (d *Decoder) unmarshal(body []byte, v any) error {
 	doc := body[shift:]
 	start := skipSpace(doc, 0)
 	if start == len(doc) {
-		return problem.New(problem.EmptyBody)
+		return problem.EmptyBody.New()
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	if !d.allowUnknown {
@@ -214,7 +214,7 @@ func (d *Decoder) unmarshal(body []byte, v any) error {
 		return d.decodeError(doc, shift, v, err)
 	}
 	if end := skipSpace(doc, int(dec.InputOffset())); end < len(doc) {
-		return problem.New(problem.TrailingData).With("offset", end+shift)
+		return problem.TrailingData.New().With("offset", end+shift)
 	}
 	return nil
 }
@@ -243,9 +243,9 @@ func (d *Decoder) decodeError(doc []byte, shift int, v any, err error) error {
 	)
 	switch {
 	case errors.As(err, &invalid):
-		return problem.New(problem.InternalError).Wrap(err)
+		return problem.InternalError.New().Wrap(err)
 	case errors.As(err, &tooLarge):
-		return problem.New(problem.PayloadTooLarge).With("limit", tooLarge.Limit).Wrap(err)
+		return problem.PayloadTooLarge.New().With("limit", tooLarge.Limit).Wrap(err)
 	case errors.As(err, &syntax):
 		// Offset counts the bytes read, the offending one included.
 		return malformed(doc, shift, int(syntax.Offset)-1, err)
@@ -255,19 +255,19 @@ func (d *Decoder) decodeError(doc []byte, shift int, v any, err error) error {
 		return d.typeError(doc, v, typ)
 	}
 	if strings.HasPrefix(err.Error(), "json: cannot set embedded pointer") {
-		return problem.New(problem.InternalError).Wrap(err) // v's type cannot be decoded into
+		return problem.InternalError.New().Wrap(err) // v's type cannot be decoded into
 	}
 	if key, ok := unknownField(err); ok {
 		p, found := locateUnknown(doc, reflect.TypeOf(v), key)
 		if !found {
 			p = path{{name: key}}
 		}
-		return problem.New(problem.UnknownField).WithFields(d.detail(p, "unknown", "", "unknown", nil, nil)).Wrap(err)
+		return problem.UnknownField.New().WithFields(d.detail(p, "unknown", "", "unknown", nil, nil)).Wrap(err)
 	}
 	// An UnmarshalJSON or UnmarshalText method refused its input, such as
 	// time.Time a malformed date: the client's fault, but encoding/json does
 	// not say where.
-	return problem.New(problem.InvalidFieldType).
+	return problem.InvalidFieldType.New().
 		WithMessage(problem.Message{ID: MessagePrefix + "body.value", Default: d.messages["body.value"].other}).
 		Wrap(err)
 }
@@ -286,7 +286,7 @@ func malformed(doc []byte, shift, pos int, err error) error {
 	if line == 1 {
 		col += shift
 	}
-	return problem.New(problem.MalformedJSON).
+	return problem.MalformedJSON.New().
 		With("line", line).With("column", col).With("offset", pos+shift).
 		Wrap(err)
 }
@@ -325,7 +325,7 @@ func (d *Decoder) typeError(doc []byte, v any, e *json.UnmarshalTypeError) error
 	// field value — a secret one included — reaches the log.
 	cause := *e
 	cause.Value, _, _ = strings.Cut(e.Value, " ")
-	return problem.New(problem.InvalidFieldType).WithFields(d.detail(p, "type", want, id, nil, nil)).Wrap(&cause)
+	return problem.InvalidFieldType.New().WithFields(d.detail(p, "type", want, id, nil, nil)).Wrap(&cause)
 }
 
 // isInteger reports whether s is a JSON number with no fraction or exponent.
@@ -435,8 +435,8 @@ func (d *Decoder) validationError(code *problem.Code, root reflect.Value, err er
 	if !errors.As(err, &verrs) {
 		// InvalidValidationError, or a panic-free failure we do not know:
 		// either way the calling code is at fault, not the client.
-		return problem.New(problem.InternalError).Wrap(err)
+		return problem.InternalError.New().Wrap(err)
 	}
 	fields := d.fieldErrors(root, verrs)
-	return problem.New(code).With("count", len(fields)).WithFields(fields...).Wrap(&RulesError{Errors: verrs, fields: fields})
+	return code.New().With("count", len(fields)).WithFields(fields...).Wrap(&RulesError{Errors: verrs, fields: fields})
 }

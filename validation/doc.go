@@ -61,7 +61,7 @@
 // required_with, …) replaced by JSON names. Detail is left empty: the
 // middleware translates Message into it for each request, in the client's
 // language, so it is rendered once. Outside the middleware, render it with
-// any problem.Translator, such as problem.DefaultTranslator.Translate(f.Message)
+// any problem.Translator, such as f.Message.String()
 // for English.
 //
 // Paths are resolved from validator's StructNamespace (Go names, which are

@@ -87,7 +87,7 @@ func ExampleDecoder_Params() {
 	err := validation.New(validation.Options{}).Params(req, &in)
 	for _, f := range err.(*problem.Error).Fields() {
 		// The middleware renders Message in the client's language; here, English.
-		fmt.Printf("%s %s: %s\n", f.In, f.Field, problem.DefaultTranslator.Translate(f.Message))
+		fmt.Printf("%s %s: %s\n", f.In, f.Field, f.Message.String())
 	}
 	// Output:
 	// query page: page must be 1 or greater

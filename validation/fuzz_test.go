@@ -88,11 +88,11 @@ func FuzzDecode(f *testing.F) {
 		if !errors.As(err, &pe) {
 			t.Fatalf("error %v (%T) is not a *problem.Error", err, err)
 		}
-		if pe.Status() < 400 || pe.Status() > 499 {
-			t.Fatalf("status %d for client input: %v", pe.Status(), err)
+		if pe.Code().Status < 400 || pe.Code().Status > 499 {
+			t.Fatalf("status %d for client input: %v", pe.Code().Status, err)
 		}
 		for _, fe := range pe.Fields() {
-			if problem.DefaultTranslator.Translate(fe.Message) == "" || fe.Message.ID == "" || fe.Rule == "" || !strings.HasPrefix(fe.Pointer, "#") {
+			if fe.Message.String() == "" || fe.Message.ID == "" || fe.Rule == "" || !strings.HasPrefix(fe.Pointer, "#") {
 				t.Fatalf("incomplete field detail %+v", fe)
 			}
 			if _, err := url.Parse(fe.Pointer); err != nil {

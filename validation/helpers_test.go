@@ -46,5 +46,5 @@ func rendered(f problem.FieldError) string {
 	if f.Detail != "" {
 		return f.Detail
 	}
-	return problem.DefaultTranslator.Translate(f.Message)
+	return f.Message.String()
 }

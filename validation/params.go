@@ -46,16 +46,16 @@ var durationType = reflect.TypeFor[time.Duration]()
 func (d *Decoder) Params(r *http.Request, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
-		return problem.New(problem.InternalError).Wrap(&validator.InvalidValidationError{Type: reflect.TypeOf(v)})
+		return problem.InternalError.New().Wrap(&validator.InvalidValidationError{Type: reflect.TypeOf(v)})
 	}
 	b := binder{d: d, r: r, query: r.URL.Query()}
 	if err := b.bind(rv.Elem(), nil); err != nil {
-		return problem.New(problem.InternalError).Wrap(err)
+		return problem.InternalError.New().Wrap(err)
 	}
 	verr := d.validate.StructCtx(r.Context(), v)
 	var verrs validator.ValidationErrors
 	if verr != nil && !errors.As(verr, &verrs) {
-		return problem.New(problem.InternalError).Wrap(verr)
+		return problem.InternalError.New().Wrap(verr)
 	}
 	for _, fe := range verrs {
 		name, in, idx := paramOf(rv.Elem().Type(), fe.StructNamespace())
@@ -79,7 +79,7 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 	for i, e := range b.errs {
 		fields[i] = e.fe
 	}
-	e := problem.New(problem.InvalidParameter).With("count", len(fields)).WithFields(fields...)
+	e := problem.InvalidParameter.New().With("count", len(fields)).WithFields(fields...)
 	if len(verrs) > 0 {
 		e.Wrap(&RulesError{Errors: verrs, fields: fields})
 	}

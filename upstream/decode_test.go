@@ -1,4 +1,4 @@
-package problem
+package upstream
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/problemkit/problemkit/problem"
 )
 
 // decodeTestBody records how a body was consumed.
@@ -82,55 +84,55 @@ func TestDecodeResponseShapes(t *testing.T) {
 		wantDetail  string
 		wantCode    string
 	}{
-		{"problem+json", 403, MediaType, problemJSON,
+		{"problem+json", 403, problem.MediaType, problemJSON,
 			"https://example.com/probs/out-of-credit", "You do not have enough credit.", 403, "Your current balance is 30, but that costs 50.", ""},
-		{"problem+json status differs from HTTP", 500, MediaType, `{"title":"Oops","status":503}`,
-			BlankType, "Oops", 503, "", ""},
-		{"problem+json status not an error", 500, MediaType, `{"title":"Oops","status":200}`,
-			BlankType, "Oops", 500, "", ""},
-		{"problem+xml", 403, MediaTypeXML + "; charset=utf-8", problemXML,
+		{"problem+json status differs from HTTP", 500, problem.MediaType, `{"title":"Oops","status":503}`,
+			problem.BlankType, "Oops", 503, "", ""},
+		{"problem+json status not an error", 500, problem.MediaType, `{"title":"Oops","status":200}`,
+			problem.BlankType, "Oops", 500, "", ""},
+		{"problem+xml", 403, problem.MediaTypeXML + "; charset=utf-8", problemXML,
 			"https://example.com/probs/out-of-credit", "You do not have enough credit.", 403, "Your current balance is 30, but that costs 50.", ""},
 		{"xml problem as application/xml", 409, "application/xml", `<problem xmlns="urn:ietf:rfc:7807"><title>Conflict here</title></problem>`,
-			BlankType, "Conflict here", 409, "", ""},
-		{"xml not a problem", 500, MediaTypeXML, `<error><message>nope</message></error>`,
-			BlankType, "Internal Server Error", 500, "", ""},
+			problem.BlankType, "Conflict here", 409, "", ""},
+		{"xml not a problem", 500, problem.MediaTypeXML, `<error><message>nope</message></error>`,
+			problem.BlankType, "Internal Server Error", 500, "", ""},
 		{"problem as plain json", 404, "application/json", `{"title":"Not here","detail":"User 7 does not exist.","code":"USER_NOT_FOUND"}`,
-			BlankType, "Not here", 404, "User 7 does not exist.", "USER_NOT_FOUND"},
+			problem.BlankType, "Not here", 404, "User 7 does not exist.", "USER_NOT_FOUND"},
 		{"django detail", 404, "application/json", `{"detail":"Not found."}`,
-			BlankType, "Not Found", 404, "Not found.", ""},
+			problem.BlankType, "Not Found", 404, "Not found.", ""},
 		{"message", 400, "application/json", `{"message":"name is required","code":400}`,
-			BlankType, "Bad Request", 400, "name is required", "400"},
+			problem.BlankType, "Bad Request", 400, "name is required", "400"},
 		{"error string", 500, "application/json; charset=utf-8", `{"error":"database is down"}`,
-			BlankType, "Internal Server Error", 500, "database is down", ""},
+			problem.BlankType, "Internal Server Error", 500, "database is down", ""},
 		{"oauth", 401, "application/json", `{"error":"invalid_token","error_description":"The access token expired"}`,
-			BlankType, "Unauthorized", 401, "The access token expired", "invalid_token"},
+			problem.BlankType, "Unauthorized", 401, "The access token expired", "invalid_token"},
 		{"spring boot", 404, "application/json", `{"timestamp":"2024-01-01T00:00:00.000+00:00","status":404,"error":"Not Found","message":"No user 7","path":"/users/7"}`,
-			BlankType, "Not Found", 404, "No user 7", ""},
+			problem.BlankType, "Not Found", 404, "No user 7", ""},
 		{"openai", 401, "application/json", openAIBody,
-			BlankType, "Unauthorized", 401, "Incorrect API key provided: sk-abc***. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key"},
+			problem.BlankType, "Unauthorized", 401, "Incorrect API key provided: sk-abc***. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key"},
 		{"error object with type only", 400, "application/json", `{"error":{"message":"bad","type":"invalid_request_error"}}`,
-			BlankType, "Bad Request", 400, "bad", "invalid_request_error"},
+			problem.BlankType, "Bad Request", 400, "bad", "invalid_request_error"},
 		{"errors strings", 422, "application/json", `{"errors":["a is bad","b is bad"]}`,
-			BlankType, "Unprocessable Entity", 422, "a is bad; b is bad", ""},
+			problem.BlankType, "Unprocessable Entity", 422, "a is bad; b is bad", ""},
 		{"errors objects", 400, "application/json", `{"errors":[{"message":"x"},{"detail":"y"},{"title":"z"},{"message":"1"},{"message":"2"},{"message":"3"}]}`,
-			BlankType, "Bad Request", 400, "x; y; z; 1; 2", ""},
+			problem.BlankType, "Bad Request", 400, "x; y; z; 1; 2", ""},
 		{"json without content type", 502, "", `  {"message":"upstream says no"}`,
-			BlankType, "Bad Gateway", 502, "upstream says no", ""},
+			problem.BlankType, "Bad Gateway", 502, "upstream says no", ""},
 		{"json array", 500, "application/json", `["a"]`,
-			BlankType, "Internal Server Error", 500, "", ""},
+			problem.BlankType, "Internal Server Error", 500, "", ""},
 		{"cloudflare html", 502, "text/html; charset=UTF-8", cloudflare502,
-			BlankType, "Bad Gateway", 502, "", ""},
+			problem.BlankType, "Bad Gateway", 502, "", ""},
 		{"empty", 503, "", "",
-			BlankType, "Service Unavailable", 503, "", ""},
+			problem.BlankType, "Service Unavailable", 503, "", ""},
 		{"invalid json", 500, "application/json", `{"message":`,
-			BlankType, "Internal Server Error", 500, "", ""},
+			problem.BlankType, "Internal Server Error", 500, "", ""},
 		{"unknown status", 599, "", "",
-			BlankType, "Error", 599, "", ""},
+			problem.BlankType, "Error", 599, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := decodeTestResponse(tt.status, tt.contentType, tt.body)
-			e := DecodeResponse(resp)
+			e := DecodeResponse(resp, DecodeOptions{})
 			p := e.Problem
 			if p.Type != tt.wantType || p.Title != tt.wantTitle || p.Status != tt.wantStatus || p.Detail != tt.wantDetail || p.Code != tt.wantCode {
 				t.Errorf("got type %q title %q status %d detail %q code %q,\nwant type %q title %q status %d detail %q code %q",
@@ -152,13 +154,13 @@ func TestDecodeResponseExtensions(t *testing.T) {
 		contentType string
 		body        string
 	}{
-		{"json", MediaType, problemJSON},
-		{"xml", MediaTypeXML, problemXML},
+		{"json", problem.MediaType, problemJSON},
+		{"xml", problem.MediaTypeXML, problemXML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, _ := decodeTestResponse(403, tt.contentType, tt.body)
-			p := DecodeResponse(resp).Problem
+			p := DecodeResponse(resp, DecodeOptions{}).Problem
 			accounts, _ := p.Extensions["accounts"].([]any)
 			if p.Extensions["balance"] == nil || len(accounts) != 2 || p.Instance == "" {
 				t.Errorf("extensions %v instance %q", p.Extensions, p.Instance)
@@ -185,7 +187,7 @@ func TestDecodeResponseLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, body := decodeTestResponse(500, "application/json", tt.body)
-			e := tt.opts.DecodeResponse(resp)
+			e := DecodeResponse(resp, tt.opts)
 			if e.Truncated != tt.wantTruncated || e.Problem.Detail != tt.wantDetail {
 				t.Errorf("truncated %v detail of %d bytes", e.Truncated, len(e.Problem.Detail))
 			}
@@ -247,8 +249,8 @@ func TestDecodeResponseRequestID(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, _ := decodeTestResponse(500, MediaType, tt.body, tt.header...)
-			if got := tt.opts.DecodeResponse(resp).RequestID; got != tt.want {
+			resp, _ := decodeTestResponse(500, problem.MediaType, tt.body, tt.header...)
+			if got := DecodeResponse(resp, tt.opts).RequestID; got != tt.want {
 				t.Errorf("RequestID = %q, want %q", got, tt.want)
 			}
 		})
@@ -263,7 +265,7 @@ func TestResponseErrorError(t *testing.T) {
 		body        string
 		want        string
 	}{
-		{"problem", 403, MediaType, `{"title":"No credit","detail":"Balance is 30.","code":"OUT_OF_CREDIT"}`, "upstream responded 403 OUT_OF_CREDIT: No credit: Balance is 30."},
+		{"problem", 403, problem.MediaType, `{"title":"No credit","detail":"Balance is 30.","code":"OUT_OF_CREDIT"}`, "upstream responded 403 OUT_OF_CREDIT: No credit: Balance is 30."},
 		{"status title omitted", 404, "application/json", `{"message":"no user 7"}`, "upstream responded 404: no user 7"},
 		{"excerpt", 502, "text/html", "<html>\n<h1>Bad gateway</h1>", `upstream responded 502: body "<html> <h1>Bad gateway</h1>"`},
 		{"empty", 503, "", "", "upstream responded 503"},
@@ -271,7 +273,7 @@ func TestResponseErrorError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, _ := decodeTestResponse(tt.status, tt.contentType, tt.body)
-			if got := DecodeResponse(resp).Error(); got != tt.want {
+			if got := DecodeResponse(resp, DecodeOptions{}).Error(); got != tt.want {
 				t.Errorf("Error() = %q, want %q", got, tt.want)
 			}
 		})
@@ -281,25 +283,25 @@ func TestResponseErrorError(t *testing.T) {
 // A ResponseError says what another service answered; it must not pass for
 // this API's own answer.
 func TestResponseErrorIsNotAnAnswer(t *testing.T) {
-	resp, _ := decodeTestResponse(404, MediaType, `{"title":"Not Found","status":404,"code":"ROUTE_NOT_FOUND"}`)
-	var err error = DecodeResponse(resp)
-	var p Provider
+	resp, _ := decodeTestResponse(404, problem.MediaType, `{"title":"Not Found","status":404,"code":"ROUTE_NOT_FOUND"}`)
+	var err error = DecodeResponse(resp, DecodeOptions{})
+	var p problem.Provider
 	var sc interface{ StatusCode() int }
 	var ec interface{ ErrorCode() string }
-	var pp interface{ Problem() *Problem }
+	var pp interface{ Problem() *problem.Problem }
 	if errors.As(err, &p) || errors.As(err, &sc) || errors.As(err, &ec) || errors.As(err, &pp) {
 		t.Fatal("ResponseError exposes a status, code or problem the Mapper would answer with")
 	}
-	if got := NewMapper(nil).Map(err); got.Status() != 500 || !IsUnmapped(got) {
-		t.Errorf("a bare ResponseError mapped to %d, want an unmapped 500", got.Status())
+	if got := problem.NewCatalog("").Map(err); got.Code() != problem.InternalError {
+		t.Errorf("a bare ResponseError mapped to %s, want INTERNAL_ERROR", got.Code().Code)
 	}
 }
 
 func TestDecodeResponseNil(t *testing.T) {
-	if DecodeResponse(nil) != nil {
-		t.Error("DecodeResponse(nil) != nil")
+	if DecodeResponse(nil, DecodeOptions{}) != nil {
+		t.Error("DecodeResponse(nil, DecodeOptions{}) != nil")
 	}
-	e := DecodeResponse(&http.Response{StatusCode: 500})
+	e := DecodeResponse(&http.Response{StatusCode: 500}, DecodeOptions{})
 	if e.Problem == nil || e.Header == nil {
 		t.Errorf("no body, no header: %+v", e)
 	}
@@ -338,12 +340,12 @@ func TestParseRetryAfter(t *testing.T) {
 func FuzzDecodeResponse(f *testing.F) {
 	f.Add(401, "application/json", []byte(openAIBody))
 	f.Add(502, "text/html; charset=UTF-8", []byte(cloudflare502))
-	f.Add(403, MediaType, []byte(problemJSON))
-	f.Add(403, MediaTypeXML, []byte(problemXML))
+	f.Add(403, problem.MediaType, []byte(problemJSON))
+	f.Add(403, problem.MediaTypeXML, []byte(problemXML))
 	f.Add(422, "application/json", []byte(`{"errors":[{"message":"x"},"y",3,null]}`))
 	f.Add(400, "application/json", []byte(`{"error":"invalid_client","error_description":"bad"}`))
 	f.Add(500, "", []byte("\xff\xfe\x00plain \u202e text"))
-	f.Add(503, MediaTypeXML, []byte(`<problem xmlns="urn:ietf:rfc:7807"><errors><i><field>a</field></i></errors><status>999</status></problem>`))
+	f.Add(503, problem.MediaTypeXML, []byte(`<problem xmlns="urn:ietf:rfc:7807"><errors><i><field>a</field></i></errors><status>999</status></problem>`))
 	f.Fuzz(func(t *testing.T, status int, contentType string, body []byte) {
 		if status < 100 || status > 999 {
 			status = 500
@@ -351,7 +353,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		h := http.Header{"Content-Type": {contentType}, "X-Request-Id": {string(body[:min(len(body), 200)])}}
 		tb := &decodeTestBody{r: strings.NewReader(string(body))}
 		opts := DecodeOptions{MaxBodyBytes: 4096, MaxExcerptBytes: 64}
-		e := opts.DecodeResponse(&http.Response{StatusCode: status, Header: h, Body: tb})
+		e := DecodeResponse(&http.Response{StatusCode: status, Header: h, Body: tb}, opts)
 		if !tb.closed {
 			t.Fatal("body not closed")
 		}

@@ -1,4 +1,4 @@
-package problem_test
+package upstream_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/upstream"
 )
 
 func ExampleDecodeResponse() {
@@ -20,7 +20,7 @@ func ExampleDecodeResponse() {
 		Body: io.NopCloser(strings.NewReader(
 			`{"type":"https://example.com/probs/out-of-credit","title":"You do not have enough credit.","status":403,"balance":30}`)),
 	}
-	e := problem.DecodeResponse(resp) // reads and closes the body
+	e := upstream.DecodeResponse(resp, upstream.DecodeOptions{}) // reads and closes the body
 	fmt.Println(e.Status, e.RequestID)
 	fmt.Println(e.Problem.Title, e.Problem.Extensions["balance"])
 	fmt.Println(e)
@@ -30,13 +30,13 @@ func ExampleDecodeResponse() {
 	// upstream responded 403: You do not have enough credit.
 }
 
-func ExampleDecodeOptions_DecodeResponse() {
+func ExampleDecodeResponse_options() {
 	resp := &http.Response{
 		StatusCode: http.StatusBadGateway,
 		Header:     http.Header{"Content-Type": {"text/html"}},
 		Body:       io.NopCloser(strings.NewReader("<html>\n  <title>502 Bad Gateway</title>\n</html>")),
 	}
-	e := problem.DecodeOptions{MaxExcerptBytes: 32}.DecodeResponse(resp)
+	e := upstream.DecodeResponse(resp, upstream.DecodeOptions{MaxExcerptBytes: 32})
 	fmt.Println(e.Problem.Status, e.Problem.Title)
 	fmt.Printf("%q\n", e.Excerpt)
 	// Output:
@@ -46,9 +46,9 @@ func ExampleDecodeOptions_DecodeResponse() {
 
 func ExampleParseRetryAfter() {
 	now := time.Date(2026, 11, 22, 1, 2, 3, 0, time.UTC)
-	d, ok := problem.ParseRetryAfter("120", now)
+	d, ok := upstream.ParseRetryAfter("120", now)
 	fmt.Println(d, ok)
-	d, ok = problem.ParseRetryAfter("Sun, 22 Nov 2026 01:04:03 GMT", now)
+	d, ok = upstream.ParseRetryAfter("Sun, 22 Nov 2026 01:04:03 GMT", now)
 	fmt.Println(d, ok)
 	// Output:
 	// 2m0s true

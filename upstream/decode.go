@@ -1,4 +1,4 @@
-package problem
+package upstream
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/problemkit/problemkit/problem"
 )
 
 // Defaults of DecodeOptions.
@@ -76,9 +78,9 @@ type ResponseError struct {
 	// (JSON or XML), built from a common non-RFC error shape, or
 	// synthesized from the status. It is never nil. Its Status is the
 	// document's when that is an error status (400–599), otherwise the
-	// HTTP status; an empty Type is BlankType and an empty Title the status
+	// HTTP status; an empty Type is problem.BlankType and an empty Title the status
 	// phrase.
-	Problem *Problem
+	Problem *problem.Problem
 	// Excerpt is the start of the raw body for logs: valid UTF-8, control
 	// characters replaced, white space collapsed, at most
 	// DecodeOptions.MaxExcerptBytes bytes, ending in "…" when cut.
@@ -103,7 +105,7 @@ func (e *ResponseError) Error() string {
 			b.WriteString(oneLine(p.Code, 64))
 			said = true
 		}
-		if p.Title != "" && p.Title != StatusTitle(e.Status) {
+		if p.Title != "" && p.Title != problem.StatusTitle(e.Status) {
 			b.WriteString(": ")
 			b.WriteString(oneLine(p.Title, 128))
 			said = true
@@ -138,14 +140,9 @@ type DecodeOptions struct {
 	RequestIDHeaders []string
 }
 
-// DecodeResponse reads resp into a ResponseError with the default options.
-// See DecodeOptions.DecodeResponse.
-func DecodeResponse(resp *http.Response) *ResponseError {
-	return DecodeOptions{}.DecodeResponse(resp)
-}
-
 // DecodeResponse reads the body of resp, an error response of another
-// service, and returns what it says. It always reads at most MaxBodyBytes,
+// service, and returns what it says; the zero DecodeOptions are the
+// defaults. It always reads at most MaxBodyBytes,
 // then discards a bounded rest and closes the body; it never fails, since a
 // body that cannot be read or parsed is still an answer with a status.
 // A nil resp gives nil.
@@ -160,7 +157,7 @@ func DecodeResponse(resp *http.Response) *ResponseError {
 //	{"errors": ["…"]}  and  {"errors": [{"message": "…"}]}  (GraphQL, JSON:API)
 //
 // Anything else, such as an HTML error page, keeps only the Excerpt.
-func (o DecodeOptions) DecodeResponse(resp *http.Response) *ResponseError {
+func DecodeResponse(resp *http.Response, o DecodeOptions) *ResponseError {
 	if resp == nil {
 		return nil
 	}
@@ -199,27 +196,27 @@ func (o DecodeOptions) decode(status int, header http.Header, data []byte, trunc
 		e.Excerpt = excerpt(data, maxExcerpt)
 	}
 
-	var p *Problem
+	var p *problem.Problem
 	if !truncated && len(data) > 0 {
 		mt, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 		switch {
-		case mt == MediaTypeXML, isXML(mt) && bytes.Contains(data, []byte(XMLNamespace)):
+		case mt == problem.MediaTypeXML, isXML(mt) && bytes.Contains(data, []byte(problem.XMLNamespace)):
 			p = decodeXMLProblem(data)
-		case mt == MediaType, isJSON(mt), mt == "" || mt == "text/plain" || mt == "application/octet-stream":
-			p = decodeJSONProblem(data, mt == MediaType)
+		case mt == problem.MediaType, isJSON(mt), mt == "" || mt == "text/plain" || mt == "application/octet-stream":
+			p = decodeJSONProblem(data, mt == problem.MediaType)
 		}
 	}
 	if p == nil {
-		p = &Problem{}
+		p = &problem.Problem{}
 	}
 	if p.Status < 400 || p.Status > 599 {
 		p.Status = status
 	}
 	if p.Type == "" {
-		p.Type = BlankType
+		p.Type = problem.BlankType
 	}
 	if p.Title == "" {
-		p.Title = StatusTitle(p.Status)
+		p.Title = problem.StatusTitle(p.Status)
 	}
 	e.Problem = p
 
@@ -311,7 +308,7 @@ func isBidiControl(r rune) bool {
 
 // decodeJSONProblem reads an RFC 9457 document or a common error shape. It
 // returns nil for a body that is not a JSON object.
-func decodeJSONProblem(data []byte, isProblem bool) *Problem {
+func decodeJSONProblem(data []byte, isProblem bool) *problem.Problem {
 	data = bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(data) == 0 || data[0] != '{' {
 		return nil
@@ -320,10 +317,10 @@ func decodeJSONProblem(data []byte, isProblem bool) *Problem {
 	if json.Unmarshal(data, &raw) != nil || raw == nil {
 		return nil
 	}
-	p := &Problem{}
+	p := &problem.Problem{}
 	if isProblem || hasString(raw, "type") || hasString(raw, "title") || hasString(raw, "detail") {
 		if p.UnmarshalJSON(data) != nil {
-			p = &Problem{}
+			p = &problem.Problem{}
 		}
 	}
 	code, msg := shapeMessage(raw)
@@ -443,7 +440,7 @@ var errXMLDepth = errors.New("problem: xml nested too deeply")
 // element in the urn:ietf:rfc:7807 namespace (or none) whose children are
 // the members; repeated <i> children make arrays and other children objects.
 // It returns nil for anything else.
-func decodeXMLProblem(data []byte) *Problem {
+func decodeXMLProblem(data []byte) *problem.Problem {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	for {
 		tok, err := d.Token()
@@ -451,7 +448,7 @@ func decodeXMLProblem(data []byte) *Problem {
 			return nil
 		}
 		if se, ok := tok.(xml.StartElement); ok {
-			if se.Name.Local != "problem" || se.Name.Space != XMLNamespace && se.Name.Space != "" {
+			if se.Name.Local != "problem" || se.Name.Space != problem.XMLNamespace && se.Name.Space != "" {
 				return nil
 			}
 			break
@@ -471,7 +468,7 @@ func decodeXMLProblem(data []byte) *Problem {
 	if err != nil {
 		return nil
 	}
-	p := &Problem{}
+	p := &problem.Problem{}
 	if p.UnmarshalJSON(doc) != nil {
 		return nil
 	}

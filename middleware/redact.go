@@ -1,0 +1,107 @@
+package middleware
+
+import (
+	"github.com/problemkit/problemkit/internal/clip"
+	"github.com/problemkit/problemkit/problem"
+)
+
+// redact is the second stage: it decides what the client may see, and
+// builds the wire document but for its texts. In production a 5xx shows
+// only its code's declared title and detail and the members the
+// application set on purpose: never the call site's free text, field
+// details, or anything of the cause. A 4xx keeps what it says, which is
+// written for the client. Development adds the debug member. The extension
+// members are copied here, once, and every client-controlled value is cut
+// to its size.
+func (p *Pipeline) redact(f *failure) {
+	code := f.e.Code()
+	f.doc = problem.Problem{
+		Type:      p.catalog.TypeURI(code),
+		Status:    code.Status,
+		Instance:  clip.URI(f.r.URL.EscapedPath(), clip.Instance),
+		Code:      code.Code,
+		RequestID: f.id,
+		Timestamp: p.now().UTC(),
+	}
+	extra := 0
+	if !p.production {
+		extra = 1
+	}
+	if p.production && code.Status >= 500 {
+		f.title = code.TitleMessage()
+		if code.Detail != "" {
+			f.detail = code.DetailMessage(f.e.Extensions())
+		}
+		f.doc.Extensions = members(f.e.Extensions(), extra)
+		return
+	}
+	f.title, f.detail = f.e.Title(), f.e.Detail()
+	fields := f.e.Fields()
+	f.fields = fields[:min(len(fields), clip.Errors)]
+	f.doc.Extensions = members(f.e.Extensions(), extra)
+	if !p.production {
+		if f.doc.Extensions == nil {
+			f.doc.Extensions = make(map[string]any, 1)
+		}
+		f.doc.Extensions["debug"] = debugInfo(f.err)
+	}
+}
+
+// members copies the extension members for the wire document, with room
+// for extra more, and cuts every string member to clip.Message bytes: a
+// member may hold what a client or another service sent.
+func members(m map[string]any, extra int) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(m)+extra)
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			v = clip.String(s, clip.Message)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// localize is the third stage: it writes the texts redact chose in the
+// client's language, each cut to its size whatever the Translator.
+func (p *Pipeline) localize(f *failure, tr problem.Translator) {
+	text := func(m problem.Message) string {
+		if m.IsZero() {
+			return ""
+		}
+		return clip.String(tr.Translate(m), clip.Message)
+	}
+	f.doc.Title, f.doc.Detail = text(f.title), text(f.detail)
+	if len(f.fields) > 0 {
+		f.doc.Errors = make([]problem.FieldError, len(f.fields))
+		for i, fe := range f.fields {
+			if !fe.Message.IsZero() { // a foreign problem's entries have their text
+				fe.Detail = text(fe.Message)
+				if p.messageKeys && fe.Message.ID != "" {
+					fe.MessageKey = fe.Message.ID
+				}
+			}
+			f.doc.Errors[i] = clipField(fe)
+		}
+	}
+	f.lang = tr.Language()
+}
+
+// clipField cuts the texts of a field error to their sizes: field names
+// and map keys are the client's, and so may be a foreign problem's
+// entries.
+func clipField(f problem.FieldError) problem.FieldError {
+	f.Pointer = clip.URI(f.Pointer, clip.Pointer)
+	f.Field = clip.String(f.Field, clip.Field)
+	f.In = clip.String(f.In, clip.Field)
+	f.Rule = clip.String(f.Rule, clip.Field)
+	f.Param = clip.String(f.Param, clip.Field)
+	f.Detail = clip.String(f.Detail, clip.Message)
+	f.MessageKey = clip.String(f.MessageKey, clip.Field)
+	if s, ok := f.Value.(string); ok {
+		f.Value = clip.String(s, clip.Message)
+	}
+	return f
+}
