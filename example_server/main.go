@@ -135,7 +135,7 @@ func baseFromAddr(addr string, port int) string {
 }
 
 // generateDocs writes docs/errors.md (English), docs/errors.ko.md and
-// docs/openapi.yaml for the demo's catalog. The base URL defaults to the one
+// docs/openapi.json for the demo's catalog. The base URL defaults to the one
 // -addr's default gives, so the committed files do not depend on the
 // machine.
 func generateDocs(dir, addr, baseURL string) error {

@@ -12,7 +12,7 @@ import (
 
 // WriteFiles writes the catalog's documents into dir: errors.md in the
 // first translator's language (English when there is none), errors.<lang>.md for each other one, and
-// openapi.yaml in the first language. It only rewrites files whose content
+// openapi.json in the first language. It only rewrites files whose content
 // changed, so an unchanged catalog leaves their modification times alone.
 func WriteFiles(dir string, cat *problem.Catalog, opts OpenAPIOptions, translators ...problem.Translator) error {
 	if len(translators) == 0 {
@@ -36,9 +36,9 @@ func WriteFiles(dir string, cat *problem.Catalog, opts OpenAPIOptions, translato
 	}
 	var b bytes.Buffer
 	if err := OpenAPI(&b, cat, translators[0], opts); err != nil {
-		return fmt.Errorf("openapi.yaml: %w", err)
+		return fmt.Errorf("openapi.json: %w", err)
 	}
-	return writeIfChanged(filepath.Join(dir, "openapi.yaml"), b.Bytes())
+	return writeIfChanged(filepath.Join(dir, "openapi.json"), b.Bytes())
 }
 
 func writeIfChanged(path string, content []byte) error {

@@ -104,19 +104,35 @@ func TestOpenAPIGolden(t *testing.T) {
 	if err := problemdocs.OpenAPI(&b, testCatalog(), nil, problemdocs.OpenAPIOptions{Title: "Example API errors"}); err != nil {
 		t.Fatal(err)
 	}
-	out := b.String()
-	for _, want := range []string{
-		problemdocs.GeneratedComment + "\n",
-		"openapi: \"3.1.0\"\n",
-		"    INSUFFICIENT_FUNDS:\n",
-		"\"$ref\": \"#/components/schemas/Problem\"",
-		"    FieldError:\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("OpenAPI lacks %q", want)
-		}
+	var doc struct {
+		Generated  string `json:"x-generated"`
+		OpenAPI    string `json:"openapi"`
+		Components struct {
+			Schemas   map[string]json.RawMessage `json:"schemas"`
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema struct {
+						AllOf []map[string]any `json:"allOf"`
+					} `json:"schema"`
+					Example map[string]any `json:"example"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"components"`
 	}
-	golden(t, "openapi.yaml", b.Bytes())
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if !strings.HasPrefix(b.String(), "{\n  \"x-generated\": ") || doc.Generated != problemdocs.Generated || doc.OpenAPI != "3.1.0" {
+		t.Errorf("x-generated %q first, openapi %q", doc.Generated, doc.OpenAPI)
+	}
+	if doc.Components.Schemas["Problem"] == nil || doc.Components.Schemas["FieldError"] == nil {
+		t.Errorf("schemas: %v", doc.Components.Schemas)
+	}
+	funds := doc.Components.Responses["INSUFFICIENT_FUNDS"].Content[problem.MediaType]
+	if len(funds.Schema.AllOf) != 2 || funds.Schema.AllOf[0]["$ref"] != "#/components/schemas/Problem" || funds.Example["code"] != "INSUFFICIENT_FUNDS" {
+		t.Errorf("INSUFFICIENT_FUNDS response: %+v", funds)
+	}
+	golden(t, "openapi.json", b.Bytes())
 }
 
 func TestWriteFiles(t *testing.T) {
@@ -128,7 +144,7 @@ func TestWriteFiles(t *testing.T) {
 	tests := []struct{ file, want string }{
 		{"errors.md", "# Error catalog"},
 		{"errors.fr.md", "# Catalogue des erreurs"},
-		{"openapi.yaml", "openapi: \"3.1.0\""},
+		{"openapi.json", `"openapi": "3.1.0"`},
 	}
 	for _, tt := range tests {
 		b, err := os.ReadFile(filepath.Join(dir, tt.file))
