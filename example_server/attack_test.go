@@ -59,7 +59,7 @@ func TestTemplateInjection(t *testing.T) {
 				body, _ := json.Marshal(map[string]int{name: 1})
 				start := time.Now()
 				r := call{method: "POST", path: "/users", body: string(body), header: map[string]string{"Content-Type": "application/json", "Accept-Language": lang}}.do(t, base)
-				if took := time.Since(start); took > time.Second {
+				if took := time.Since(start); took > 10*time.Second { // generous: a loaded CI machine under -race; the payloads once cost seconds of CPU each
 					t.Errorf("took %v", took)
 				}
 				var p problem.Problem

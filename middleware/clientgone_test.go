@@ -110,7 +110,7 @@ func TestHalfClosedClientGetsNoSuccess(t *testing.T) {
 				t.Fatalf("no response to a half-closed client: %v", err)
 			}
 			defer resp.Body.Close()
-			if took := time.Since(start); took > 2*time.Second {
+			if took := time.Since(start); took > 10*time.Second { // generous, for a loaded machine: without the cancellation it waits for good
 				t.Errorf("answered after %v: the cancellation was not seen", took)
 			}
 			if resp.StatusCode < 400 {
