@@ -11,6 +11,13 @@ import (
 // Josa exposes the josa template function to the external tests.
 var Josa = josa
 
+// Uncached translates m as tr does, without its cache of messages that
+// have no data, for the benchmark that shows what the cache is worth.
+func Uncached(tr problem.Translator, m problem.Message) string {
+	s, _ := tr.(*translator).localize(m)
+	return s
+}
+
 // Lookup localizes m in exactly the language lang of b, without any
 // fallback, and fails when the message or the plural form m.Count needs is
 // missing there.

@@ -72,6 +72,38 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
+// TestNegotiateWhereXTextDiffers is the reason negotiation parses
+// Accept-Language itself: x/text's ParseAcceptLanguage refuses a whole
+// header for one odd entry, accepts weights above 1, and drops q=0 entries,
+// so it cannot say "anything but English". Each case is one where
+// ParseAcceptLanguage and x/text's Matcher would answer otherwise.
+func TestNegotiateWhereXTextDiffers(t *testing.T) {
+	b := newBundle(t, i18n.Options{})
+	matcher := language.NewMatcher(b.Languages())
+	tests := []struct {
+		name   string
+		header string
+		want   string
+	}{
+		{"one odd entry among good ones", "x!y, ko", "ko"},
+		{"one bad weight among good ones", "en;q=abc, ko;q=0.8", "ko"},
+		{"a weight above 1", "ko;q=1.5, en;q=0.9", "en"},
+		{"everything but English", "en;q=0, *", "ko"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := b.Negotiate(tt.header).Language(); got != tt.want {
+				t.Errorf("Negotiate(%q) = %q, want %q", tt.header, got, tt.want)
+			}
+			tags, _, _ := language.ParseAcceptLanguage(tt.header)
+			_, i, _ := matcher.Match(tags...)
+			if xtext := b.Languages()[i].String(); xtext == tt.want {
+				t.Errorf("x/text gives %q too: the case shows no difference", xtext)
+			}
+		})
+	}
+}
+
 func TestNegotiateDefault(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -206,16 +238,28 @@ func BenchmarkNegotiate(b *testing.B) {
 		})
 	}
 	// Uncached: a fresh header every time, as on the first request of each
-	// client kind.
+	// client kind, beside x/text's own parser and matcher on the same
+	// headers (which answer some headers wrongly, see
+	// TestNegotiateWhereXTextDiffers).
+	headers := make([]string, 4096)
+	for i := range headers {
+		headers[i] = "ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7" + strings.Repeat(" ", 130+i%8)
+	}
 	b.Run("typical-uncached", func(b *testing.B) {
-		headers := make([]string, 4096)
-		for i := range headers {
-			headers[i] = "ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7" + strings.Repeat(" ", 130+i%8)
-		}
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
 			bundle.Negotiate(headers[i%len(headers)])
+			i++
+		}
+	})
+	b.Run("typical-uncached-x_text", func(b *testing.B) {
+		matcher := language.NewMatcher(bundle.Languages())
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			tags, _, _ := language.ParseAcceptLanguage(headers[i%len(headers)])
+			matcher.Match(tags...)
 			i++
 		}
 	})

@@ -43,22 +43,30 @@ func (t *translator) Language() string { return t.lang }
 // then to the default language, then to m's literal text (Text, Label), or
 // else its English default; Translate never fails.
 func (t *translator) Translate(m problem.Message) string {
-	s, _ := t.translate(m)
-	return s
-}
-
-// translate is Translate that also reports whether a bundle message was
-// found, for tests.
-func (t *translator) translate(m problem.Message) (string, bool) {
-	fixed := len(m.Data) == 0 && m.Count == nil
-	if m.ID != "" && fixed {
+	fixed := m.ID != "" && len(m.Data) == 0 && m.Count == nil
+	if fixed {
 		t.mu.RLock()
 		s, ok := t.fixed[m.ID]
 		t.mu.RUnlock()
 		if ok {
-			return s, true
+			return s
 		}
 	}
+	s, found := t.localize(m)
+	if found && fixed {
+		t.mu.Lock()
+		if t.fixed == nil {
+			t.fixed = make(map[string]string)
+		}
+		t.fixed[m.ID] = s
+		t.mu.Unlock()
+	}
+	return s
+}
+
+// localize is Translate without the cache; it reports whether the text came
+// from the bundle.
+func (t *translator) localize(m problem.Message) (string, bool) {
 	count := pluralCount(m.Count)
 	if m.ID != "" {
 		for _, l := range t.chain {
@@ -69,14 +77,6 @@ func (t *translator) translate(m problem.Message) (string, bool) {
 				TemplateParser: textParser{},
 			})
 			if err == nil {
-				if fixed {
-					t.mu.Lock()
-					if t.fixed == nil {
-						t.fixed = make(map[string]string)
-					}
-					t.fixed[m.ID] = s
-					t.mu.Unlock()
-				}
 				return s, true
 			}
 		}
