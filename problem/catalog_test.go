@@ -213,9 +213,15 @@ func TestCatalogConcurrent(t *testing.T) {
 			if err := c.Register(code); err != nil {
 				t.Error(err)
 			}
-			c.Lookup(code.Code)
-			c.Codes()
-			c.TypeURI(code)
+			if got, ok := c.Lookup(code.Code); !ok || got != code {
+				t.Errorf("Lookup(%s) = %v, %v right after Register", code.Code, got, ok)
+			}
+			if !slices.Contains(c.Codes(), code) {
+				t.Errorf("Codes() lacks %s right after Register", code.Code)
+			}
+			if got, want := c.TypeURI(code), "/problems/concurrent-"+fmt.Sprint(i); got != want {
+				t.Errorf("TypeURI = %q, want %q", got, want)
+			}
 		})
 	}
 	wg.Wait()
