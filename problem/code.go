@@ -278,10 +278,10 @@ var (
 	PayloadTooLarge = &Code{
 		Code: "PAYLOAD_TOO_LARGE", Status: http.StatusRequestEntityTooLarge,
 		Title:       "Request body too large",
-		Detail:      "The request body exceeds the limit of {{.limit}} bytes.",
+		Detail:      "The request body is larger than this endpoint accepts.",
 		Description: "The request body is larger than the endpoint accepts.",
 		When:        "An upload or document over the size limit.",
-		Action:      "Send a smaller body; the limit member gives the maximum in bytes.",
+		Action:      "Send a smaller body; the limit member, when present, gives the maximum in bytes.",
 		Members: []Member{
 			{Name: "limit", Type: "integer", Description: "The maximum body size in bytes.", Example: 1048576},
 		},
@@ -320,7 +320,7 @@ var (
 		When:        "More requests in a time window than the limit allows.",
 		Action:      "Wait for the number of seconds in Retry-After before sending again.",
 		Retryable:   true,
-		Headers:     []string{"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+		Headers:     []string{"Retry-After", "RateLimit", "RateLimit-Policy"},
 		Members: []Member{
 			{Name: "retryAfter", Type: "integer", Description: "Seconds to wait before retrying.", Example: 42},
 		},
@@ -421,6 +421,149 @@ var (
 	}
 )
 
+// The generic codes: plain HTTP problems (about:blank, the status phrase
+// as title) for an error that gives only a status — a StatusCode() without
+// a declared ErrorCode(), or an error response another middleware wrote —
+// so that every answer has a code the catalog documents and translates.
+// Statuses with a code of their own (404 for a path, 405, 413, 415, 429,
+// 500, 502, 503, 504) use it; any other 4xx is BadRequest, any other 5xx
+// InternalError (see Catalog.Map).
+var (
+	// BadRequest is a request the server will not process, for a reason the
+	// error did not name.
+	BadRequest = &Code{
+		Code: "BAD_REQUEST", Status: http.StatusBadRequest, Type: BlankType,
+		Title:       "Bad Request",
+		Detail:      "The request cannot be processed as sent.",
+		Description: "The request is not valid for this endpoint, for a reason no more specific code names.",
+		When:        "An error that gave only a 4xx status, or a status without a code of its own.",
+		Action:      "Fix the request before repeating it.",
+	}
+	// Unauthorized is a request without valid credentials; the response's
+	// WWW-Authenticate header says how to authenticate.
+	Unauthorized = &Code{
+		Code: "UNAUTHORIZED", Status: http.StatusUnauthorized, Type: BlankType,
+		Title:       "Unauthorized",
+		Detail:      "This request needs valid credentials.",
+		Description: "The request lacks valid authentication credentials for the resource.",
+		When:        "No Authorization header, or an expired, revoked or malformed token.",
+		Action:      "Authenticate as the WWW-Authenticate header describes, then repeat the request.",
+		Headers:     []string{"WWW-Authenticate"},
+	}
+	// Forbidden is a request the credentials do not allow.
+	Forbidden = &Code{
+		Code: "FORBIDDEN", Status: http.StatusForbidden, Type: BlankType,
+		Title:       "Forbidden",
+		Detail:      "These credentials do not allow this request.",
+		Description: "The server understood the request and who sent it, and refuses it.",
+		When:        "A user or key without the permission the resource needs.",
+		Action:      "Use credentials that have the permission, or ask for it.",
+	}
+	// NotFound is a resource that does not exist, at a path that does.
+	NotFound = &Code{
+		Code: "NOT_FOUND", Status: http.StatusNotFound, Type: BlankType,
+		Title:       "Not Found",
+		Detail:      "The requested resource does not exist.",
+		Description: "The route exists, but the resource it names does not.",
+		When:        "An ID no resource has, or a resource that was deleted.",
+		Action:      "Check the identifiers in the path.",
+	}
+	// NotAcceptable is a request whose Accept header the server cannot
+	// satisfy.
+	NotAcceptable = &Code{
+		Code: "NOT_ACCEPTABLE", Status: http.StatusNotAcceptable, Type: BlankType,
+		Title:       "Not Acceptable",
+		Detail:      "The server cannot answer in a format the request accepts.",
+		Description: "None of the media types in the request's Accept header can be produced.",
+		When:        "An Accept header that excludes every format the endpoint offers.",
+		Action:      "Accept one of the formats the endpoint documents.",
+	}
+	// RequestTimeout is a request the server stopped waiting for.
+	RequestTimeout = &Code{
+		Code: "REQUEST_TIMEOUT", Status: http.StatusRequestTimeout, Type: BlankType,
+		Title:       "Request Timeout",
+		Detail:      "The request was not received in time.",
+		Description: "The server gave up waiting for the client to finish sending the request.",
+		When:        "A slow connection, or a body sent too slowly.",
+		Action:      "Repeat the request.",
+		Retryable:   true,
+	}
+	// Conflict is a request that conflicts with the resource's state.
+	Conflict = &Code{
+		Code: "CONFLICT", Status: http.StatusConflict, Type: BlankType,
+		Title:       "Conflict",
+		Detail:      "The request conflicts with the current state of the resource.",
+		Description: "The request cannot be carried out in the resource's current state.",
+		When:        "A concurrent change, a duplicate, or a state transition that is not allowed.",
+		Action:      "Fetch the resource's current state and decide again.",
+	}
+	// Gone is a resource that existed and was removed for good.
+	Gone = &Code{
+		Code: "GONE", Status: http.StatusGone, Type: BlankType,
+		Title:       "Gone",
+		Detail:      "The requested resource is no longer available.",
+		Description: "The resource existed and was removed, and will not come back.",
+		When:        "A deleted or retired resource.",
+		Action:      "Stop requesting it; remove any links to it.",
+	}
+	// PreconditionFailed is a conditional request whose condition was false.
+	PreconditionFailed = &Code{
+		Code: "PRECONDITION_FAILED", Status: http.StatusPreconditionFailed, Type: BlankType,
+		Title:       "Precondition Failed",
+		Detail:      "A condition of the request was not met.",
+		Description: "A precondition in the request headers, such as If-Match, evaluated to false.",
+		When:        "The resource changed since the client read it.",
+		Action:      "Fetch the resource again, then repeat the request with its new validator.",
+	}
+	// UnprocessableContent is a well-formed request whose content the
+	// server cannot process, for a reason the error did not name.
+	UnprocessableContent = &Code{
+		Code: "UNPROCESSABLE_CONTENT", Status: http.StatusUnprocessableEntity, Type: BlankType,
+		Title:       "Unprocessable Content",
+		Detail:      "The request is well-formed, but its content cannot be processed.",
+		Description: "The content of the request breaks a rule of the endpoint that no more specific code names.",
+		When:        "An error that gave only the status 422.",
+		Action:      "Fix the content before repeating the request.",
+	}
+	// Locked is a resource that is locked.
+	Locked = &Code{
+		Code: "LOCKED", Status: http.StatusLocked, Type: BlankType,
+		Title:       "Locked",
+		Detail:      "The resource is locked.",
+		Description: "The resource cannot be changed while it is locked.",
+		When:        "Another operation holds the resource.",
+		Action:      "Retry once the lock is released.",
+		Retryable:   true,
+	}
+	// PreconditionRequired is a request that must be conditional.
+	PreconditionRequired = &Code{
+		Code: "PRECONDITION_REQUIRED", Status: http.StatusPreconditionRequired, Type: BlankType,
+		Title:       "Precondition Required",
+		Detail:      "This request must be conditional.",
+		Description: "The server requires a precondition, such as If-Match, so that changes are not lost.",
+		When:        "A change sent without the validator of the version it changes.",
+		Action:      "Fetch the resource, then repeat the request with If-Match.",
+	}
+	// HeadersTooLarge is a request whose header fields are too large.
+	HeadersTooLarge = &Code{
+		Code: "REQUEST_HEADER_FIELDS_TOO_LARGE", Status: http.StatusRequestHeaderFieldsTooLarge, Type: BlankType,
+		Title:       "Request Header Fields Too Large",
+		Detail:      "The request's header fields are too large.",
+		Description: "One header field, or all of them together, are larger than the server accepts.",
+		When:        "Oversized cookies or tokens.",
+		Action:      "Send smaller header fields.",
+	}
+	// NotImplemented is a request for something the server does not do.
+	NotImplemented = &Code{
+		Code: "NOT_IMPLEMENTED", Status: http.StatusNotImplemented, Type: BlankType,
+		Title:       "Not Implemented",
+		Detail:      "The server does not support this request.",
+		Description: "The server does not implement what the request needs.",
+		When:        "A method or feature the server does not offer.",
+		Action:      "Do not repeat the request; it will not succeed.",
+	}
+)
+
 // Builtin returns the codes problemkit answers with itself, in a fixed order.
 func Builtin() []*Code {
 	return []*Code{
@@ -430,5 +573,63 @@ func Builtin() []*Code {
 		Timeout, RateLimited, ServiceUnavailable,
 		UpstreamTimeout, UpstreamUnavailable, UpstreamError, UpstreamRateLimited,
 		UpstreamAuth, UpstreamRejected, ClientClosedRequest,
+		BadRequest, Unauthorized, Forbidden, NotFound, NotAcceptable, RequestTimeout,
+		Conflict, Gone, PreconditionFailed, UnprocessableContent, Locked,
+		PreconditionRequired, HeadersTooLarge, NotImplemented,
 	}
+}
+
+// Generic returns the code that answers an error that gives only its
+// status (see the generic codes, such as Conflict): 404 is NotFound, 429
+// RateLimited, 502 UpstreamError; a 4xx without a code of its own is
+// BadRequest, a 5xx InternalError.
+func Generic(status int) *Code {
+	switch status {
+	case http.StatusBadRequest:
+		return BadRequest
+	case http.StatusUnauthorized:
+		return Unauthorized
+	case http.StatusForbidden:
+		return Forbidden
+	case http.StatusNotFound:
+		return NotFound
+	case http.StatusMethodNotAllowed:
+		return MethodNotAllowed
+	case http.StatusNotAcceptable:
+		return NotAcceptable
+	case http.StatusRequestTimeout:
+		return RequestTimeout
+	case http.StatusConflict:
+		return Conflict
+	case http.StatusGone:
+		return Gone
+	case http.StatusPreconditionFailed:
+		return PreconditionFailed
+	case http.StatusRequestEntityTooLarge:
+		return PayloadTooLarge
+	case http.StatusUnsupportedMediaType:
+		return UnsupportedMediaType
+	case http.StatusUnprocessableEntity:
+		return UnprocessableContent
+	case http.StatusLocked:
+		return Locked
+	case http.StatusPreconditionRequired:
+		return PreconditionRequired
+	case http.StatusTooManyRequests:
+		return RateLimited
+	case http.StatusRequestHeaderFieldsTooLarge:
+		return HeadersTooLarge
+	case http.StatusNotImplemented:
+		return NotImplemented
+	case http.StatusBadGateway:
+		return UpstreamError
+	case http.StatusServiceUnavailable:
+		return ServiceUnavailable
+	case http.StatusGatewayTimeout:
+		return UpstreamTimeout
+	}
+	if status >= 500 {
+		return InternalError
+	}
+	return BadRequest
 }

@@ -25,6 +25,7 @@ type Error struct {
 	header http.Header
 	fields []FieldError
 	cause  error
+	note   string // what Map had to decide, for the log
 }
 
 // Provider is implemented by errors that describe themselves as a problem.
@@ -149,6 +150,18 @@ func (e *Error) Header() http.Header { return e.header }
 
 // Fields returns the field details. The slice must not be modified.
 func (e *Error) Fields() []FieldError { return e.fields }
+
+// Note says what Catalog.Map had to decide to answer an error that said
+// too little — an ErrorCode() the catalog lacks, a StatusCode() that
+// disagrees with its code, a status alone — or "" when it decided nothing.
+// The middleware logs it as the record's warning.
+func (e *Error) Note() string { return e.note }
+
+// noted sets the note and returns e.
+func (e *Error) noted(note string) *Error {
+	e.note = note
+	return e
+}
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.cause }

@@ -130,7 +130,7 @@ func TestErrorText(t *testing.T) {
 		{name: "call-site detail", err: userNotFound.New().WithDetail("user 42 is gone"), want: "USER_NOT_FOUND: user 42 is gone"},
 		{name: "detailf", err: userNotFound.New().WithDetailf("user %d is gone", 42), want: "USER_NOT_FOUND: user 42 is gone"},
 		{name: "detail and cause", err: userNotFound.New().WithDetail("user 42 is gone").Wrap(sql.ErrNoRows), want: "USER_NOT_FOUND: user 42 is gone: sql: no rows in result set"},
-		{name: "template from extensions", err: problem.PayloadTooLarge.New().With("limit", 1024), want: "PAYLOAD_TOO_LARGE: The request body exceeds the limit of 1024 bytes."},
+		{name: "template from extensions", err: problem.MalformedJSON.New().With("line", 3).With("column", 7), want: "MALFORMED_JSON: The request body is not valid JSON (line 3, column 7)."},
 		{name: "plural one", err: problem.ValidationFailed.New().With("count", 1), want: "VALIDATION_ERROR: 1 field is invalid."},
 		{name: "plural other", err: problem.ValidationFailed.New().With("count", 3), want: "VALIDATION_ERROR: 3 fields are invalid."},
 		{name: "missing template data renders empty", err: userNotFound.New(), want: "USER_NOT_FOUND: No user has the ID ."},

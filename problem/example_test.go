@@ -117,10 +117,14 @@ func ExampleCatalog_Map() {
 	} {
 		e := catalog.Map(err)
 		fmt.Println(e.Code().Status, e.Code().Code, e.Unwrap())
+		if e.Note() != "" {
+			fmt.Println("  note:", e.Note())
+		}
 	}
 	// Output:
 	// 404 USER_NOT_FOUND load user: sql: no rows in result set
-	// 423 ACCOUNT_LOCKED transfer: account 12 is locked
+	// 423 LOCKED transfer: account 12 is locked
+	//   note: ErrorCode() "ACCOUNT_LOCKED" is not in the catalog: answered with the generic code LOCKED of StatusCode() 423
 	// 404 USER_NOT_FOUND <nil>
 	// 500 INTERNAL_ERROR disk on fire
 }

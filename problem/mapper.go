@@ -3,9 +3,9 @@ package problem
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 )
 
 // MapError maps every error that errors.Is target — such as sql.ErrNoRows
@@ -38,8 +38,13 @@ func (c *Catalog) MapFunc(f func(error) *Error) *Catalog {
 //  3. an error with a Problem() *Problem method, such as a decoded problem
 //     of another API;
 //  4. an error with ErrorCode() string and/or StatusCode() int methods, so
-//     that domain packages need not import problemkit; a code found in the
-//     catalog brings its declaration;
+//     that domain packages need not import problemkit: a code the catalog
+//     declares brings its declaration (whatever the status says); a status
+//     alone, or with a code the catalog lacks, brings the generic code of
+//     the status (BadRequest, Conflict, …); a code the catalog lacks
+//     without a status is an InternalError. Such an error carries extension
+//     members with a ProblemExtensions() map[string]any method (for 4xx
+//     only). What had to be decided is in the Error's Note, for the log;
 //  5. context.DeadlineExceeded, as Timeout;
 //  6. anything else, as InternalError, with the error kept as the cause.
 //
@@ -106,38 +111,59 @@ func (c *Catalog) lookup(name string) (*Code, bool) {
 	return nil, false
 }
 
-// fromDuck maps an error that told its code and/or status.
+// fromDuck maps an error that told its code and/or status, and says in
+// the Error's note what it had to decide:
+//
+//   - a declared code, and a status that agrees or none: the code;
+//   - a declared code and another status: the code, whose status wins;
+//   - a code the catalog does not declare, with a status: the generic code
+//     of the status; without one: InternalError;
+//   - a status alone: the generic code of the status.
+//
+// A status outside 400–599 is no error status: nothing is mapped.
 func (c *Catalog) fromDuck(name string, status int, err error) *Error {
+	var code *Code
+	note := ""
 	if name != "" {
-		if code, ok := c.lookup(name); ok && (status == 0 || status == code.Status) {
-			return code.New().Wrap(err)
+		if declared, ok := c.lookup(name); ok {
+			code = declared
+			if status != 0 && status != declared.Status {
+				note = fmt.Sprintf("StatusCode() %d disagrees with the declared status %d of %s: answered as declared", status, declared.Status, name)
+			}
+		} else if status == 0 {
+			return InternalError.New().Wrap(err).noted(fmt.Sprintf("ErrorCode() %.64q is not in the catalog, and there is no StatusCode(): answered as INTERNAL_ERROR", name))
 		}
 	}
-	if status < 400 || status > 599 {
-		return nil // not an error status: nothing we can honestly answer with
+	if code == nil {
+		if status < 400 || status > 599 {
+			return nil // not an error status: nothing we can honestly answer with
+		}
+		code = Generic(status)
+		switch {
+		case name != "":
+			note = fmt.Sprintf("ErrorCode() %.64q is not in the catalog: answered with the generic code %s of StatusCode() %d", name, code.Code, status)
+		case code.Status != status:
+			note = fmt.Sprintf("StatusCode() %d has no generic code: answered as %s", status, code.Code)
+		default:
+			note = fmt.Sprintf("StatusCode() %d without ErrorCode(): answered with the generic code %s", status, code.Code)
+		}
 	}
-	if status >= 500 {
-		// A server error the catalog does not declare: its name is an
-		// internal detail, like its text.
-		return serverError(status, err)
+	e := code.New().Wrap(err).noted(note)
+	var ext interface{ ProblemExtensions() map[string]any }
+	if code.Status < 500 && errors.As(err, &ext) {
+		// A 5xx keeps nothing of its own: its members may be internals.
+		for k, v := range ext.ProblemExtensions() {
+			e.With(k, v) // copies, and drops reserved names
+		}
 	}
-	if name == "" || !validCodeName(name) {
-		name = codeForStatus(status)
-	}
-	code := &Code{Code: name, Status: status, Type: BlankType, Title: statusTitle(status)}
-	return code.New().Wrap(err)
+	return e
 }
 
 // serverError is the problem for a 5xx the catalog does not declare: the
-// plain HTTP problem for its status, with nothing of the error's own texts,
-// code or members, which stay in the log (and in development's debug
-// member). A 500 is InternalError.
+// generic code of its status, with nothing of the error's own texts, code
+// or members, which stay in the log (and in development's debug member).
 func serverError(status int, err error) *Error {
-	if status == InternalError.Status {
-		return InternalError.New().Wrap(err)
-	}
-	code := &Code{Code: codeForStatus(status), Status: status, Type: BlankType, Title: statusTitle(status)}
-	return code.New().Wrap(err)
+	return Generic(status).New().Wrap(err)
 }
 
 // fromProblem maps a problem document a foreign error carries. A 4xx keeps
@@ -162,7 +188,7 @@ func (c *Catalog) fromProblem(doc *Problem, err error) *Error {
 	}
 	name := doc.Code
 	if !validCodeName(name) {
-		name = codeForStatus(status)
+		name = Generic(status).Code
 	}
 	title := doc.Title
 	if title == "" {
@@ -174,7 +200,7 @@ func (c *Catalog) fromProblem(doc *Problem, err error) *Error {
 	}
 	// The foreign texts are literals: never run as templates.
 	code := &Code{Code: name, Status: status, Type: typ, Title: statusTitle(status)}
-	e := code.New().Wrap(err)
+	e := code.New().Wrap(err).noted(fmt.Sprintf("a foreign problem of code %s, which the catalog does not declare: answered with its own texts", name))
 	e.title = Text(title)
 	if doc.Detail != "" {
 		e.detail = Text(doc.Detail)
@@ -184,29 +210,6 @@ func (c *Catalog) fromProblem(doc *Problem, err error) *Error {
 	}
 	e.fields = slices.Clip(doc.Errors)
 	return e
-}
-
-// codeForStatus derives a code from the status phrase: 404 → "NOT_FOUND".
-func codeForStatus(status int) string {
-	t := http.StatusText(status)
-	if t == "" {
-		if status >= 500 {
-			return InternalError.Code
-		}
-		return "BAD_REQUEST"
-	}
-	t = strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			return r
-		case r == ' ' || r == '-':
-			return '_'
-		}
-		return -1
-	}, t)
-	return t
 }
 
 func validCodeName(s string) bool {

@@ -81,6 +81,9 @@ func summarize(e *problem.Error) mapped {
 	}
 }
 
+// generic is what an error mapped to one of the generic codes shows.
+func generic(c *problem.Code, cause error) mapped { return builtin(c, c.Detail, cause) }
+
 func builtin(c *problem.Code, detail problem.Template, cause error) mapped {
 	return mapped{code: c.Code, status: c.Status, typ: c.Type, title: string(c.Title), detail: string(detail), cause: cause}
 }
@@ -174,24 +177,24 @@ func TestMap(t *testing.T) {
 		// A foreign 5xx keeps nothing of its own: its texts, code and
 		// members may be another service's internals.
 		{name: "3. Problem() with a non-error status", err: foreignBadStatus, want: builtin(problem.InternalError, internalDetail, foreignBadStatus)},
-		{name: "3. Problem() of a known code with another status", err: foreignKnownCodeOtherStatus, want: mapped{code: "SERVICE_UNAVAILABLE", status: 503, typ: problem.BlankType, title: "Service Unavailable", cause: foreignKnownCodeOtherStatus}},
+		{name: "3. Problem() of a known code with another status", err: foreignKnownCodeOtherStatus, want: generic(problem.ServiceUnavailable, foreignKnownCodeOtherStatus)},
 		{name: "3. Problem() returning nil falls through", err: foreignNil, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: foreignNil}},
 		{name: "3. Problem() before ErrorCode/StatusCode", err: problemBeforeDuck, want: builtin(problem.ServiceUnavailable, problem.ServiceUnavailable.Detail, problemBeforeDuck)},
 		{name: "4. ErrorCode known to the catalog", err: knownCode, want: builtin(userNotFound, notFoundDetail, knownCode)},
 		{name: "4. ErrorCode of a builtin", err: knownBuiltinCode, want: builtin(problem.RateLimited, rateLimitedText, knownBuiltinCode)},
 		{name: "4. ErrorCode unknown, no status: nothing recognized", err: unknownCode, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: unknownCode}},
-		{name: "4. StatusCode 404", err: status404, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: status404}},
-		{name: "4. StatusCode 410", err: status410, want: mapped{code: "GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: status410}},
-		{name: "4. StatusCode 418", err: status418, want: mapped{code: "IM_A_TEAPOT", status: 418, typ: problem.BlankType, title: "I'm a teapot", cause: status418}},
-		{name: "4. StatusCode without a phrase", err: status499, want: mapped{code: "BAD_REQUEST", status: 499, typ: problem.BlankType, title: "Error", cause: status499}},
+		{name: "4. StatusCode 404", err: status404, want: generic(problem.NotFound, status404)},
+		{name: "4. StatusCode 410", err: status410, want: generic(problem.Gone, status410)},
+		{name: "4. StatusCode without a generic code", err: status418, want: generic(problem.BadRequest, status418)},
+		{name: "4. StatusCode without a phrase", err: status499, want: generic(problem.BadRequest, status499)},
 		{name: "4. StatusCode 200 ignored", err: status200, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: status200}},
 		{name: "4. StatusCode 600 ignored", err: status600, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: status600}},
 		{name: "4. both, matching the catalog", err: bothKnown, want: builtin(userNotFound, notFoundDetail, bothKnown)},
-		{name: "4. both, status differs from the catalog", err: bothMismatch, want: mapped{code: "USER_NOT_FOUND", status: 410, typ: problem.BlankType, title: "Gone", cause: bothMismatch}},
-		{name: "4. both, unknown code", err: bothUnknown, want: mapped{code: "USER_GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: bothUnknown}},
-		{name: "4. both, invalid code name", err: bothInvalidName, want: mapped{code: "GONE", status: 410, typ: problem.BlankType, title: "Gone", cause: bothInvalidName}},
+		{name: "4. both, status differs from the catalog: the declaration wins", err: bothMismatch, want: builtin(userNotFound, notFoundDetail, bothMismatch)},
+		{name: "4. both, unknown code: the generic code of the status", err: bothUnknown, want: generic(problem.Gone, bothUnknown)},
+		{name: "4. both, invalid code name", err: bothInvalidName, want: generic(problem.Gone, bothInvalidName)},
 		{name: "4. both, non-error status", err: bothBadStatus, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: bothBadStatus}},
-		{name: "4. StatusCode before DeadlineExceeded", err: duckBeforeDeadline, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: duckBeforeDeadline}},
+		{name: "4. StatusCode before DeadlineExceeded", err: duckBeforeDeadline, want: generic(problem.NotFound, duckBeforeDeadline)},
 		{name: "5. DeadlineExceeded wrapped", err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
 		{name: "6. Canceled is not a timeout", err: canceled, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: canceled}},
 		{name: "6. unknown error", err: unknown, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: unknown}},
@@ -246,7 +249,7 @@ func TestMapWithoutCatalog(t *testing.T) {
 		{name: "nil catalog, builtin code", catalog: problem.NewCatalog(""), err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
 		{name: "nil, builtin code", catalog: nil, err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
 		{name: "zero value, application code unknown", catalog: &problem.Catalog{}, err: appCode, want: internal(appCode)},
-		{name: "nil, status", catalog: nil, err: status, want: mapped{code: "NOT_FOUND", status: 404, typ: problem.BlankType, title: "Not Found", cause: status}},
+		{name: "nil, status", catalog: nil, err: status, want: generic(problem.NotFound, status)},
 		{name: "nil, unknown", catalog: nil, err: unknown, want: internal(unknown)},
 	}
 	for _, tt := range tests {
@@ -313,6 +316,59 @@ func TestMapForeignProblemMembers(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got.Fields(), tt.wantFields) {
 				t.Errorf("Fields() = %v, want %v", got.Fields(), tt.wantFields)
+			}
+		})
+	}
+}
+
+// membersErr is a domain error that carries extension members without
+// importing problemkit.
+type membersErr struct {
+	status  int
+	members map[string]any
+}
+
+func (e membersErr) Error() string                     { return "members" }
+func (e membersErr) StatusCode() int                   { return e.status }
+func (e membersErr) ProblemExtensions() map[string]any { return e.members }
+
+// TestMapSaysTooLittle: each error that says too little gets a documented
+// code and a note that names what was decided, for the log.
+func TestMapSaysTooLittle(t *testing.T) {
+	catalog := problem.NewCatalog("").MustRegister(userNotFound)
+	tests := []struct {
+		name    string
+		err     error
+		code    *problem.Code
+		note    string
+		members map[string]any
+	}{
+		{"an ErrorCode() the catalog lacks, no status", codeErr{code: "ORDER_GONE"}, problem.InternalError,
+			`ErrorCode() "ORDER_GONE" is not in the catalog, and there is no StatusCode(): answered as INTERNAL_ERROR`, nil},
+		{"an ErrorCode() the catalog lacks, with a status", codeStatusErr{code: "ORDER_GONE", status: 410}, problem.Gone,
+			`ErrorCode() "ORDER_GONE" is not in the catalog: answered with the generic code GONE of StatusCode() 410`, nil},
+		{"a StatusCode() that disagrees with its declared code", codeStatusErr{code: "USER_NOT_FOUND", status: 410}, userNotFound,
+			"StatusCode() 410 disagrees with the declared status 404 of USER_NOT_FOUND: answered as declared", nil},
+		{"a status alone", statusErr{status: 409}, problem.Conflict,
+			"StatusCode() 409 without ErrorCode(): answered with the generic code CONFLICT", nil},
+		{"a status without a generic code", statusErr{status: 418}, problem.BadRequest,
+			"StatusCode() 418 has no generic code: answered as BAD_REQUEST", nil},
+		{"a 5xx status without a generic code", statusErr{status: 507}, problem.InternalError,
+			"StatusCode() 507 has no generic code: answered as INTERNAL_ERROR", nil},
+		{"a declared code that agrees: nothing to say", codeStatusErr{code: "USER_NOT_FOUND", status: 404}, userNotFound, "", nil},
+		{"a status with members", membersErr{status: 409, members: map[string]any{"version": 3, "status": "evil"}}, problem.Conflict,
+			"StatusCode() 409 without ErrorCode(): answered with the generic code CONFLICT", map[string]any{"version": 3}},
+		{"a 5xx never shows its members", membersErr{status: 503, members: map[string]any{"host": "db-7.internal"}}, problem.ServiceUnavailable,
+			"StatusCode() 503 without ErrorCode(): answered with the generic code SERVICE_UNAVAILABLE", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := catalog.Map(fmt.Errorf("wrapped: %w", tt.err))
+			if e.Code() != tt.code || e.Note() != tt.note || !reflect.DeepEqual(e.Extensions(), tt.members) {
+				t.Errorf("got %s, note %q, members %v\nwant %s, note %q, members %v", e.Code().Code, e.Note(), e.Extensions(), tt.code.Code, tt.note, tt.members)
+			}
+			if _, ok := catalog.Lookup(e.Code().Code); !ok {
+				t.Errorf("%s is not in the catalog: no document lists it", e.Code().Code)
 			}
 		})
 	}

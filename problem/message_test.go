@@ -163,8 +163,8 @@ func TestMessageLiteralIsZero(t *testing.T) {
 }
 
 func TestMessageString(t *testing.T) {
-	m := problem.PayloadTooLarge.DetailMessage(map[string]any{"limit": 1024})
-	if got, want := m.String(), "The request body exceeds the limit of 1024 bytes."; got != want {
+	m := problem.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7})
+	if got, want := m.String(), "The request body is not valid JSON (line 3, column 7)."; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 	if got, want := fmt.Sprint(problem.Text("{{.x}}")), "{{.x}}"; got != want {

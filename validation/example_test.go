@@ -71,7 +71,7 @@ func ExampleNew() {
 	err := dec.Decode(req, new(CreateUser))
 	fmt.Println(err)
 	// Output:
-	// PAYLOAD_TOO_LARGE: The request body exceeds the limit of 16 bytes.
+	// PAYLOAD_TOO_LARGE: The request body is larger than this endpoint accepts.
 }
 
 // Params binds query, path and header parameters and validates them.
