@@ -51,6 +51,11 @@ type Bundle struct {
 
 	cache     sync.Map // raw Accept-Language header → *translator
 	cacheSize atomic.Int64
+
+	// files are the message files, problemkit's (the first builtin)
+	// then the application's, for Check.
+	files   []*goi18n.MessageFile
+	builtin int
 }
 
 // New builds a Bundle from problemkit's message files and the
@@ -62,6 +67,7 @@ func New(opts Options) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("i18n: built-in locales: %w", err)
 	}
+	builtin := len(files)
 	for _, fsys := range opts.Files {
 		if fsys == nil {
 			continue
@@ -101,7 +107,7 @@ func New(opts Options) (*Bundle, error) {
 		}
 	}
 
-	b := &Bundle{bundle: gb, tags: append([]language.Tag(nil), gb.LanguageTags()...)}
+	b := &Bundle{bundle: gb, tags: append([]language.Tag(nil), gb.LanguageTags()...), files: files, builtin: builtin}
 	b.matcher = language.NewMatcher(b.tags)
 	localizers := make([]*goi18n.Localizer, len(b.tags))
 	for i, tag := range b.tags {

@@ -12,6 +12,7 @@ package tmpl
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -120,6 +121,17 @@ func ident(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// Names returns the data names t prints, in order, each once.
+func (t *Template) Names() []string {
+	var names []string
+	for _, p := range t.parts {
+		if p.name != "" && !slices.Contains(names, p.name) {
+			names = append(names, p.name)
+		}
+	}
+	return names
 }
 
 // Data is what one rendering reads.
