@@ -29,11 +29,35 @@
 //
 // One way to answer a failure: a handler returns it, through Handle. Code
 // that cannot return an error, such as a middleware, calls WriteError. Both
-// work with chi and http.ServeMux alike. One difference remains:
-// http.ServeMux answers unknown paths and wrong methods itself, in plain
-// text, before any handler runs; register a "/" pattern with pl.NotFound to
-// make its unknown paths problems. Its 405s have no hook: use chi where
-// those must be problems too.
+// work with chi and http.ServeMux alike.
+//
+// On http.ServeMux, register routes with method patterns and no catch-all,
+// and wrap the mux: the pipeline turns ServeMux's own 404 and 405 (with the
+// Allow header ServeMux computed) into problems, as every foreign error
+// response (see below), and ServeMux answers HEAD on GET routes itself:
+//
+//	mux := http.NewServeMux()
+//	mux.Handle("GET /users/{id}", middleware.Handle(getUser))
+//	http.ListenAndServe(addr, pl.Handler(mux))
+//
+// On chi, mount the pipeline in the router with Use, as above: it then
+// answers HEAD on every GET route that has no HEAD route of its own, as RFC
+// 9110 §9.1 asks, and lists HEAD in the Allow header of its 405s.
+//
+// # Other code's error responses
+//
+// An error response written below the pipeline without a problem body — a
+// text/plain or empty 4xx or 5xx, as http.Error, http.NotFound,
+// http.TimeoutHandler, ServeMux and most third-party middleware write — is
+// answered as the problem for its status: ROUTE_NOT_FOUND for a path no
+// route matched, METHOD_NOT_ALLOWED, UNAUTHORIZED, PAYLOAD_TOO_LARGE, …
+// (see problem.Generic). Its headers are dropped but for an allow-list:
+// Allow, Retry-After, WWW-Authenticate, CORS, the RateLimit fields, the
+// site-wide policies and the request ID (Options.KeepHeaders adds to it).
+// Its body is dropped, never buffered. A JSON body, or a problem, is left
+// as written; Options.ConvertResponse chooses otherwise,
+// Options.KeepForeignErrors keeps them all, and KeepErrorResponses keeps
+// one route's. On the success path this costs one comparison.
 //
 // # The pipeline
 //
@@ -96,9 +120,10 @@
 // # Logging
 //
 // Each failure produces exactly one log/slog record with the request ID,
-// method, chi route pattern, path, status, code and the full error text:
-// 5xx at error level (panics with their stack), 4xx at
-// Options.ClientErrorLevel. Request headers, bodies and field values are
+// method, route pattern (ServeMux's or chi's), path, status, code, the full
+// error text and, when the answer had to be decided from too little, a
+// warning that says what was decided. 5xx are logged at error level (panics
+// with their stack), 4xx at Options.ClientErrorLevel. Request headers, bodies and field values are
 // never logged, so Authorization, Cookie, API keys and secret fields cannot
 // reach the log through the pipeline. Every attribute has a size, counted
 // as slog's text and JSON handlers escape it (the path 1 KiB, the error

@@ -58,7 +58,7 @@ func ExamplePipeline_MethodNotAllowed() {
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest(http.MethodDelete, "/items", nil))
 	fmt.Println(rec.Code, rec.Header().Get("Allow"))
-	// Output: 405 GET, POST
+	// Output: 405 GET, HEAD, POST
 }
 
 func ExampleHandle_serveMux() {

@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"net"
 	"net/http"
 )
 
@@ -49,6 +50,26 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 // already started.
 func (p *Pipeline) answer(w http.ResponseWriter, r *http.Request, err error) {
 	if !p.respond(w, r, err) {
-		panic(http.ErrAbortHandler)
+		abort(w, r)
 	}
+}
+
+// abort ends a response that started and cannot be finished, so that the
+// client sees it broken: net/http, told by http.ErrAbortHandler, resets an
+// HTTP/2 stream and leaves an HTTP/1.1 body without its last chunk. An
+// HTTP/1.0 body ends when the connection closes, so a plain close would
+// look like a whole body: there the connection is reset instead.
+func abort(w http.ResponseWriter, r *http.Request) {
+	if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			if tlsConn, ok := conn.(interface{ NetConn() net.Conn }); ok {
+				conn = tlsConn.NetConn() // no close_notify: that too would end the body cleanly
+			}
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // close with a reset, not a FIN
+			}
+			_ = conn.Close()
+		}
+	}
+	panic(http.ErrAbortHandler)
 }

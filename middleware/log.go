@@ -16,15 +16,16 @@ import (
 // that a record stays below 16 KiB whatever the request: the path, the
 // method, field names and error texts are, or may hold, the client's text.
 const (
-	logIDBytes     = 128
-	logMethodBytes = 32
-	logRouteBytes  = 256
-	logPathBytes   = 1 << 10
-	logCodeBytes   = 64
-	logFieldsBytes = 1 << 10
-	logErrorBytes  = 4 << 10
-	logPanicBytes  = 1 << 10
-	logStackBytes  = 6 << 10
+	logIDBytes      = 128
+	logMethodBytes  = 32
+	logRouteBytes   = 256
+	logPathBytes    = 1 << 10
+	logCodeBytes    = 64
+	logFieldsBytes  = 1 << 10
+	logErrorBytes   = 4 << 10
+	logPanicBytes   = 1 << 10
+	logStackBytes   = 6 << 10
+	logWarningBytes = 512
 )
 
 // logRecord is the last stage: the one record of a failure, with status
@@ -48,8 +49,8 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	if !p.log.Enabled(ctx, level) {
 		return
 	}
-	route := ""
-	if rctx := chi.RouteContext(ctx); rctx != nil {
+	route := r.Pattern // ServeMux's
+	if rctx := chi.RouteContext(ctx); route == "" && rctx != nil {
 		route = rctx.RoutePattern()
 	}
 	attrs := make([]slog.Attr, 0, 12)
@@ -73,6 +74,9 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	}
 	if f.note != "" {
 		attrs = append(attrs, slog.String("note", f.note))
+	}
+	if f.warning != "" {
+		attrs = append(attrs, slog.String("warning", clip.Log(f.warning, logWarningBytes)))
 	}
 	msg := "request failed"
 	switch {

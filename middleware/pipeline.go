@@ -53,6 +53,24 @@ type Options struct {
 	// Now returns the current time, for the timestamp member. Nil means
 	// time.Now.
 	Now func() time.Time
+
+	// KeepForeignErrors leaves the error responses that code below the
+	// pipeline writes without a problem body — http.Error in a middleware,
+	// ServeMux's own 404 and 405 — as they are. By default each is
+	// replaced with the problem for its status (see KeepErrorResponses for
+	// one route).
+	KeepForeignErrors bool
+	// ConvertResponse decides which of those error responses are replaced,
+	// from their status and headers; it is never asked about a problem.
+	// Nil means those with no Content-Type or text/plain.
+	ConvertResponse func(status int, header http.Header) bool
+	// KeepHeaders names headers a replaced response keeps beside the
+	// default ones: Allow, Retry-After, WWW-Authenticate,
+	// Proxy-Authenticate, Vary, Access-Control-*, the RateLimit fields,
+	// the site-wide policies (Strict-Transport-Security,
+	// Content-Security-Policy, X-Frame-Options, Referrer-Policy,
+	// Permissions-Policy, Cross-Origin-*) and the request ID.
+	KeepHeaders []string
 }
 
 // Pipeline is the configured failure pipeline: request IDs, panic recovery,
@@ -68,6 +86,9 @@ type Pipeline struct {
 	idHeader    string
 	clientLevel slog.Level
 	now         func() time.Time
+	keepForeign bool
+	convert     func(int, http.Header) bool
+	keepHeaders map[string]bool
 }
 
 // New returns a Pipeline with opts, filling in the defaults.
@@ -81,6 +102,14 @@ func New(opts Options) *Pipeline {
 		idHeader:    http.CanonicalHeaderKey(cmp.Or(opts.RequestIDHeader, DefaultRequestIDHeader)),
 		clientLevel: opts.ClientErrorLevel,
 		now:         opts.Now,
+		keepForeign: opts.KeepForeignErrors,
+		convert:     opts.ConvertResponse,
+	}
+	for _, h := range opts.KeepHeaders {
+		if p.keepHeaders == nil {
+			p.keepHeaders = make(map[string]bool, len(opts.KeepHeaders))
+		}
+		p.keepHeaders[http.CanonicalHeaderKey(h)] = true
 	}
 	if p.log == nil {
 		p.log = slog.Default()
@@ -113,6 +142,10 @@ func (p *Pipeline) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := p.begin(w, r)
 		r = r.WithContext(s)
+		s.req = r
+		if r.Method == http.MethodHead {
+			headAsGet(r)
+		}
 		defer p.recoverPanic(s.w, r)
 		next.ServeHTTP(s.w, r)
 	})

@@ -3,6 +3,7 @@ package middleware_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -11,44 +12,62 @@ import (
 	"github.com/problemkit/problemkit/middleware"
 )
 
-func TestRateLimitedWithHTTPRate(t *testing.T) {
+// TestRateLimitFields: every response of a limited route carries the
+// RateLimit and RateLimit-Policy fields of the IETF draft, in seconds,
+// the 429 included, with a Retry-After that agrees with them; httprate's
+// own X-RateLimit-* headers, whose reset is a Unix time, are gone.
+func TestRateLimitFields(t *testing.T) {
 	// The window starts at a fixed boundary; use the real clock, as
 	// httprate does.
 	pl, logs := newPipeline(middleware.Options{Now: time.Now})
+	rl := pl.RateLimit(time.Minute)
 	r := newRouter(pl)
-	r.With(httprate.LimitBy(2, time.Minute, func(r *http.Request) (string, error) { return r.RemoteAddr, nil },
-		httprate.WithLimitHandler(pl.RateLimited),
-		httprate.WithResponseHeaders(httprate.ResponseHeaders{
-			Limit: "RateLimit-Limit", Remaining: "RateLimit-Remaining",
-			Reset: "RateLimit-Reset", RetryAfter: "Retry-After",
-		}),
-	)).Get("/limited", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+	r.With(
+		httprate.LimitBy(2, time.Minute, func(r *http.Request) (string, error) { return r.RemoteAddr, nil }, httprate.WithLimitHandler(rl.Limited)),
+		rl.Fields,
+	).Get("/limited", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
 
-	codes := make([]int, 0, 3)
-	var last *httptest.ResponseRecorder
-	for range 3 {
-		last = httptest.NewRecorder()
+	field := regexp.MustCompile(`^"default";r=(\d+);t=(\d+)$`)
+	tests := []struct {
+		status    int
+		remaining string
+	}{{200, "1"}, {200, "0"}, {429, "0"}}
+	for i, tt := range tests {
+		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "/limited", nil)
 		req.RemoteAddr = "203.0.113.9:4711"
-		r.ServeHTTP(last, req)
-		codes = append(codes, last.Code)
-	}
-	if codes[0] != 200 || codes[1] != 200 || codes[2] != 429 {
-		t.Fatalf("statuses %v, want 200 200 429", codes)
-	}
-	_, p := serveRecorded(t, last)
-	retry, err := strconv.Atoi(last.Header().Get("Retry-After"))
-	if err != nil || retry < 1 || retry > 60 {
-		t.Errorf("Retry-After = %q, want 1..60 seconds", last.Header().Get("Retry-After"))
-	}
-	if reset := last.Header().Get("RateLimit-Reset"); reset != strconv.Itoa(retry) {
-		t.Errorf("RateLimit-Reset = %q, want the seconds left (%d), not a Unix time", reset, retry)
-	}
-	if last.Header().Get("RateLimit-Limit") != "2" || last.Header().Get("RateLimit-Remaining") != "0" {
-		t.Errorf("limiter headers lost: %v", last.Header())
-	}
-	if p["code"] != "RATE_LIMITED" || p["status"] != float64(429) || p["retryAfter"] != float64(retry) {
-		t.Errorf("body = %v", p)
+		r.ServeHTTP(rec, req)
+		h := rec.Header()
+		if rec.Code != tt.status {
+			t.Fatalf("request %d: status %d, want %d", i, rec.Code, tt.status)
+		}
+		if got := h.Get("RateLimit-Policy"); got != `"default";q=2;w=60` {
+			t.Errorf("request %d: RateLimit-Policy = %q", i, got)
+		}
+		m := field.FindStringSubmatch(h.Get("RateLimit"))
+		if m == nil || m[1] != tt.remaining {
+			t.Fatalf("request %d: RateLimit = %q, want r=%s and t in seconds", i, h.Get("RateLimit"), tt.remaining)
+		}
+		left, _ := strconv.Atoi(m[2])
+		if left > 60 {
+			t.Errorf("request %d: t=%d, more than the window: a Unix time?", i, left)
+		}
+		for _, old := range []string{"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset"} {
+			if h.Get(old) != "" {
+				t.Errorf("request %d: %s = %q is still there", i, old, h.Get(old))
+			}
+		}
+		if tt.status != 429 {
+			continue
+		}
+		retry, err := strconv.Atoi(h.Get("Retry-After"))
+		if err != nil || retry != max(left, 1) {
+			t.Errorf("Retry-After = %q, RateLimit t=%d: they must agree", h.Get("Retry-After"), left)
+		}
+		_, p := serveRecorded(t, rec)
+		if p["code"] != "RATE_LIMITED" || p["status"] != float64(429) || p["retryAfter"] != float64(retry) {
+			t.Errorf("body = %v", p)
+		}
 	}
 	if n := len(logs.records(t)); n != 1 {
 		t.Errorf("%d log records, want 1 for the refused request", n)

@@ -1,6 +1,9 @@
 package middleware
 
 import (
+	"net/http"
+	"strings"
+
 	"github.com/problemkit/problemkit/internal/clip"
 	"github.com/problemkit/problemkit/problem"
 )
@@ -18,7 +21,7 @@ func (p *Pipeline) redact(f *failure) {
 	f.doc = problem.Problem{
 		Type:      p.catalog.TypeURI(code),
 		Status:    code.Status,
-		Instance:  clip.URI(f.r.URL.EscapedPath(), clip.Instance),
+		Instance:  instance(f.r),
 		Code:      code.Code,
 		RequestID: f.id,
 		Timestamp: p.now().UTC(),
@@ -104,4 +107,16 @@ func clipField(f problem.FieldError) problem.FieldError {
 		f.Value = clip.String(s, clip.Message)
 	}
 	return f
+}
+
+// instance is the instance member of r: its path, cut to clip.Instance,
+// always a path-absolute reference. A path that starts with "//" would read
+// as a reference to another host ("//evil.example/x"), so its second slash
+// is escaped.
+func instance(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	if strings.HasPrefix(p, "//") {
+		p = "/%2F" + p[2:]
+	}
+	return clip.URI(p, clip.Instance)
 }

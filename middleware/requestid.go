@@ -20,9 +20,14 @@ const maxRequestIDLen = 128
 // context.WithValue.
 type state struct {
 	context.Context
-	id string
-	p  *Pipeline
-	w  *responseWriter // nil when the pipeline did not wrap the writer
+	id  string
+	p   *Pipeline
+	w   *responseWriter // nil when the pipeline did not wrap the writer
+	req *http.Request   // the request as the pipeline passed it on
+
+	// keep is set by KeepErrorResponses: this route's error responses are
+	// left as they are.
+	keep bool
 
 	// Storage for the writer and the response header's value slice, so
 	// they cost no allocation of their own.
@@ -82,6 +87,7 @@ func (p *Pipeline) begin(w http.ResponseWriter, r *http.Request) *state {
 		s.w = rw
 	} else {
 		s.rw.ResponseWriter = w
+		s.rw.st = s
 		s.w = &s.rw
 	}
 	return s

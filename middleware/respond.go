@@ -34,8 +34,9 @@ type failure struct {
 	doc  problem.Problem
 	lang string
 
-	// log: why nothing was written, when nothing was.
-	note string
+	// log: why nothing was written, when nothing was; what had to be
+	// decided to answer at all.
+	note, warning string
 }
 
 // respond runs the pipeline for err — map, redact, localize, render, log —
@@ -44,7 +45,13 @@ type failure struct {
 // abort the response (see answer), so that the client cannot take what it
 // got for a whole one.
 func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (complete bool) {
-	f := &failure{r: r, err: err}
+	return p.respondNoted(w, r, err, "")
+}
+
+// respondNoted is respond with a warning for the log record, which
+// otherwise is the mapped error's Note.
+func (p *Pipeline) respondNoted(w http.ResponseWriter, r *http.Request, err error, warning string) (complete bool) {
+	f := &failure{r: r, err: err, warning: warning}
 	rw := p.track(w, f)
 	defer func() {
 		// The pipeline is the last code allowed to fail: a panic in a
@@ -63,6 +70,9 @@ func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (c
 	}()
 
 	p.mapError(f)
+	if f.warning == "" {
+		f.warning = f.e.Note()
+	}
 	switch {
 	case rw != nil && rw.hijacked:
 		f.note = "failure after the connection was hijacked"

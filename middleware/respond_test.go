@@ -13,6 +13,9 @@ import (
 
 	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"net"
+	"net/url"
+	"time"
 )
 
 // Codes an application would declare.
@@ -97,7 +100,7 @@ func TestErrorsBecomeProblems(t *testing.T) {
 		},
 		{
 			name: "duck-typed StatusCode", production: true, err: fmt.Errorf("get: %w", statusErr{table: "users"}),
-			status: 404, code: "NOT_FOUND", title: "Not Found", hidden: []string{"no row in users"},
+			status: 404, code: "NOT_FOUND", title: "Not Found", detail: "The requested resource does not exist.", hidden: []string{"no row in users"},
 		},
 		{
 			name: "duck-typed ErrorCode in the catalog", production: true, err: codedErr{},
@@ -137,7 +140,8 @@ func TestErrorsBecomeProblems(t *testing.T) {
 			err: foreignErr{doc: &problem.Problem{Status: 503, Type: "https://internal.corp/x", Code: "PG_DOWN",
 				Title: `db-7.internal refused {{printf "%s" "INJECTED"}}`, Detail: "dial tcp 10.0.0.7:5432",
 				Extensions: map[string]any{"dsn": "postgres://u:hunter2@db"}}},
-			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service Unavailable", want: map[string]any{"type": "about:blank"},
+			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service unavailable", detail: "The service is temporarily unavailable. Please retry later.",
+			want:   map[string]any{"type": "https://api.example.com/problems/service-unavailable"},
 			hidden: []string{"hunter2", "INJECTED", "internal.corp", "PG_DOWN", "db-7.internal", "10.0.0.7", "dsn"},
 		},
 		{
@@ -152,7 +156,8 @@ func TestErrorsBecomeProblems(t *testing.T) {
 		},
 		{
 			name: "duck-typed 5xx hides its internal code", production: true, err: poolErr{},
-			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service Unavailable", hidden: []string{"PG_POOL", "db-7.internal"},
+			status: 503, code: "SERVICE_UNAVAILABLE", title: "Service unavailable", detail: "The service is temporarily unavailable. Please retry later.",
+			hidden: []string{"PG_POOL", "db-7.internal"},
 		},
 		{
 			name: "extension cannot overwrite standard members", production: true,
@@ -360,7 +365,7 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 		{"unknown path", http.MethodGet, "/nope", 404, "ROUTE_NOT_FOUND", "", "Not Found"},
 		// chi serves HEAD for GET routes only with its GetHead middleware,
 		// so HEAD is rightly not listed.
-		{"wrong method", http.MethodPost, "/users/1", 405, "METHOD_NOT_ALLOWED", "GET, DELETE", "Method Not Allowed"},
+		{"wrong method", http.MethodPost, "/users/1", 405, "METHOD_NOT_ALLOWED", "GET, HEAD, DELETE", "Method Not Allowed"},
 		{"wrong method in a sub-router", http.MethodGet, "/api/orders", 405, "METHOD_NOT_ALLOWED", "POST, PUT", "Method Not Allowed"},
 		{"unknown path in a sub-router", http.MethodGet, "/api/nope", 404, "ROUTE_NOT_FOUND", "", "Not Found"},
 	}
@@ -611,5 +616,42 @@ func TestGoldenBodies(t *testing.T) {
 			r.ServeHTTP(rec, req)
 			golden(t, tt.name+".json", rec.Body.Bytes())
 		})
+	}
+}
+
+// TestNothingWrittenTwiceHTTP10: over HTTP/1.0 a body ends when the
+// connection closes, so an aborted response must end with a reset, not a
+// close that would pass for the end of a whole body.
+func TestNothingWrittenTwiceHTTP10(t *testing.T) {
+	pl, _ := newPipeline(middleware.Options{})
+	r := newRouter(pl)
+	r.Get("/late", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		_, _ = io.WriteString(w, strings.Repeat(`"x",`, 1500))
+		return errors.New("db lost")
+	}))
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	_, _ = io.WriteString(conn, "GET /late HTTP/1.0\r\nHost: x\r\n\r\n")
+	got, err := io.ReadAll(conn)
+	if err == nil {
+		t.Errorf("read %d bytes and a clean end: an HTTP/1.0 client takes that for a whole response", len(got))
+	}
+}
+
+// TestInstanceStaysOnThisHost: a path that starts with "//" must not give
+// an instance that reads as a reference to another host.
+func TestInstanceStaysOnThisHost(t *testing.T) {
+	pl, _ := newPipeline(middleware.Options{})
+	rec, p := serve(t, newRouter(pl), httptest.NewRequest(http.MethodGet, "//evil.example/x", nil))
+	checkProblem(t, rec, p, 404, "ROUTE_NOT_FOUND")
+	u, err := url.Parse(p.Instance)
+	if err != nil || u.Host != "" || !strings.HasPrefix(p.Instance, "/") {
+		t.Errorf("instance %q names host %q", p.Instance, u.Host)
 	}
 }

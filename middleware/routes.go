@@ -38,7 +38,8 @@ func (p *Pipeline) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	p.answer(w, r, e)
 }
 
-// allowedMethods lists the methods chi routes for r's path.
+// allowedMethods lists the methods chi routes for r's path, HEAD with GET:
+// the pipeline answers HEAD on every GET route (see Handler).
 func allowedMethods(r *http.Request) string {
 	rctx := chi.RouteContext(r.Context())
 	if rctx == nil || rctx.Routes == nil {
@@ -50,7 +51,7 @@ func allowedMethods(r *http.Request) string {
 	}
 	var allowed []string
 	for _, m := range allMethods {
-		if rctx.Routes.Match(chi.NewRouteContext(), m, path) {
+		if rctx.Routes.Match(chi.NewRouteContext(), m, path) || m == http.MethodHead && len(allowed) > 0 && allowed[0] == http.MethodGet {
 			allowed = append(allowed, m)
 		}
 	}

@@ -9,23 +9,38 @@ import (
 
 // responseWriter records whether the response has started and whether the
 // connection was hijacked, so that a failure after that point is logged
-// instead of writing a second response. It passes Flush and Hijack through,
-// and Unwrap lets http.ResponseController reach the rest.
+// instead of writing a second response. It replaces an error response
+// that code below the pipeline writes without a problem body with the
+// problem for its status (see replaceForeign), and then drops that code's
+// body. It passes Flush and Hijack through, and Unwrap lets
+// http.ResponseController reach the rest.
 type responseWriter struct {
 	http.ResponseWriter
+	st       *state // the request's, when the pipeline made the writer
 	status   int
 	started  bool
 	hijacked bool
+	replaced bool // a foreign error response was replaced: drop its writes
 }
 
 func (w *responseWriter) WriteHeader(code int) {
-	if !w.started && code >= 200 || code == http.StatusSwitchingProtocols {
+	switch {
+	case w.replaced:
+		return
+	case !w.started && code >= 400 && w.st != nil && w.st.foreign(code, w.Header()):
+		w.replaced = true
+		w.st.p.replaceForeign(w, code)
+		return
+	case !w.started && code >= 200 || code == http.StatusSwitchingProtocols:
 		w.started, w.status = true, code
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *responseWriter) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil // the foreign body, which the problem replaced
+	}
 	if !w.started {
 		w.started, w.status = true, http.StatusOK
 	}
@@ -34,6 +49,9 @@ func (w *responseWriter) Write(b []byte) (int, error) {
 
 // Flush sends buffered data; it starts the response.
 func (w *responseWriter) Flush() {
+	if w.replaced {
+		return
+	}
 	if !w.started {
 		w.started, w.status = true, http.StatusOK
 	}
