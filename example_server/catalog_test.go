@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // TestDemoCodesDocumented fails when a demo code is added without its
@@ -39,5 +41,21 @@ func TestDemoCodesDocumented(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDemoMessagesCheck runs the catalog check the library offers
+// applications over the demo's own message files.
+func TestDemoMessagesCheck(t *testing.T) {
+	catalog, err := newCatalog("http://localhost:8080/problems/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := newBundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bundle.Check(catalog, slices.Concat(validation.Messages(), problemdocs.Messages())); err != nil {
+		t.Errorf("the demo's message files:\n%v", err)
 	}
 }

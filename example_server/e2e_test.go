@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -113,9 +115,10 @@ const (
 var upstreamSecrets = []string{"auth_subrequest_error", "sk-live-upstream-internal", "10.2.3.4", "cf_bad_gateway", "cloudflare", "Incorrect API key", "req_upstream_7f3a", "/v1/embeddings", upstreamAPIKey}
 
 func TestEndToEnd(t *testing.T) {
-	for _, mode := range []string{"development", "production"} {
-		t.Run(mode, func(t *testing.T) {
-			var args []string
+	for _, run := range []struct{ mode, mux string }{{"development", "chi"}, {"production", "chi"}, {"development", "std"}, {"production", "std"}} {
+		mode := run.mode
+		t.Run(run.mux+"/"+mode, func(t *testing.T) {
+			args := []string{"-mux", run.mux}
 			production := mode == "production"
 			if production {
 				args = append(args, "-production")
@@ -171,7 +174,18 @@ func TestEndToEnd(t *testing.T) {
 				{name: "panic", call: call{method: "GET", path: "/panic", header: auth}, status: 500, code: "INTERNAL_ERROR"},
 				{name: "own deadline", call: call{method: "GET", path: "/slow"}, status: 503, code: "TIMEOUT"},
 				{name: "unknown path", call: call{method: "GET", path: "/nope"}, status: 404, code: "ROUTE_NOT_FOUND", want: map[string]any{"type": "about:blank"}},
-				{name: "wrong method", call: call{method: "DELETE", path: "/users/1"}, status: 405, code: "METHOD_NOT_ALLOWED", header: map[string]string{"Allow": "GET"}},
+				{name: "wrong method", call: call{method: "DELETE", path: "/users/1"}, status: 405, code: "METHOD_NOT_ALLOWED", header: map[string]string{"Allow": "GET, HEAD"}},
+				{name: "HEAD of a GET route", call: call{method: "HEAD", path: "/healthz"}, status: 200, header: map[string]string{"Content-Type": "application/json"}},
+				{name: "HEAD of a user", call: call{method: "HEAD", path: "/users/1"}, status: 200, header: map[string]string{"Content-Type": "application/json"}},
+				{name: "HEAD of an unknown user", call: call{method: "HEAD", path: "/users/999"}, status: 404, header: map[string]string{"Content-Type": "application/problem+json"}},
+				{name: "HEAD of an unknown path", call: call{method: "HEAD", path: "/nope"}, status: 404, header: map[string]string{"Content-Type": "application/problem+json"}},
+				{name: "admin without a token", call: call{method: "GET", path: "/admin"}, status: 401, code: "UNAUTHORIZED",
+					header: map[string]string{"WWW-Authenticate": `Bearer realm="example"`}},
+				{name: "admin with a wrong token", call: call{method: "GET", path: "/admin", header: map[string]string{"Authorization": "Bearer nope"}}, status: 401, code: "UNAUTHORIZED"},
+				{name: "admin", call: call{method: "GET", path: "/admin", header: map[string]string{"Authorization": "Bearer " + adminToken}}, status: 200, want: map[string]any{"area": "admin"}},
+				{name: "upload over MaxBytesReader's limit", call: call{method: "POST", path: "/upload", body: strings.Repeat("x", 2048)}, status: 413, code: "PAYLOAD_TOO_LARGE"},
+				{name: "upload", call: call{method: "POST", path: "/upload", body: "small"}, status: 200, want: map[string]any{"bytes": float64(5)}},
+				{name: "export cut by TimeoutHandler", call: call{method: "GET", path: "/export"}, status: 503, code: "SERVICE_UNAVAILABLE"},
 			}
 			ids := map[string]string{} // response request IDs by step
 			for _, tt := range tests {
@@ -180,6 +194,17 @@ func TestEndToEnd(t *testing.T) {
 					if r.status != tt.status {
 						t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
 					}
+					for k, v := range tt.header {
+						if got := r.header.Get(k); got != v {
+							t.Errorf("header %s = %q, want %q", k, got, v)
+						}
+					}
+					if tt.call.method == http.MethodHead {
+						if len(r.body) != 0 || r.header.Get("X-Request-ID") == "" {
+							t.Errorf("HEAD: %d body bytes, request ID %q", len(r.body), r.header.Get("X-Request-ID"))
+						}
+						return
+					}
 					var body map[string]any
 					if err := json.Unmarshal(r.body, &body); err != nil {
 						t.Fatalf("body is not JSON: %s", r.body)
@@ -187,11 +212,6 @@ func TestEndToEnd(t *testing.T) {
 					for k, v := range tt.want {
 						if body[k] != v {
 							t.Errorf("%s = %#v, want %#v", k, body[k], v)
-						}
-					}
-					for k, v := range tt.header {
-						if got := r.header.Get(k); got != v {
-							t.Errorf("header %s = %q, want %q", k, got, v)
 						}
 					}
 					checkFields(t, body, tt.fields)
@@ -230,16 +250,24 @@ func TestEndToEnd(t *testing.T) {
 			})
 
 			t.Run("rate limit", func(t *testing.T) {
-				var last response
+				field := regexp.MustCompile(`^"default";r=(\d+);t=(\d+)$`)
 				for i := range 6 {
-					last = call{method: "GET", path: "/limited"}.do(t, base)
-					if i < 5 && last.status != 200 {
-						t.Fatalf("request %d: %d", i+1, last.status)
+					r := call{method: "GET", path: "/limited"}.do(t, base)
+					want := 200
+					if i == 5 {
+						want = 429
 					}
-				}
-				p, err := problemtest.CheckBody(last.status, last.header, last.body)
-				if err != nil || p.Code != "RATE_LIMITED" || last.header.Get("Retry-After") == "" {
-					t.Errorf("6th request: %d %v %s", last.status, err, last.body)
+					m := field.FindStringSubmatch(r.header.Get("RateLimit"))
+					if r.status != want || r.header.Get("RateLimit-Policy") != `"default";q=5;w=60` || m == nil || m[1] != strconv.Itoa(max(4-i, 0)) {
+						t.Fatalf("request %d: %d, RateLimit-Policy %q, RateLimit %q", i+1, r.status, r.header.Get("RateLimit-Policy"), r.header.Get("RateLimit"))
+					}
+					if want == 200 {
+						continue
+					}
+					p, err := problemtest.CheckBody(r.status, r.header, r.body)
+					if err != nil || p.Code != "RATE_LIMITED" || r.header.Get("Retry-After") != strconv.Itoa(max(atoi(m[2]), 1)) {
+						t.Errorf("6th request: %d %v Retry-After %q, t=%s: %s", r.status, err, r.header.Get("Retry-After"), m[2], r.body)
+					}
 				}
 			})
 
@@ -289,6 +317,8 @@ func TestEndToEnd(t *testing.T) {
 		})
 	}
 }
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // checkFields compares the errors[] entries, each named by its pointer or,
 // for a parameter, "in:field".

@@ -6,7 +6,8 @@
 //
 // Flags: -addr (default "localhost:8080": development mode, with its debug
 // member, is not served to the network unless asked; a deployment passes
-// -addr :8080), -production, -base-url (the base of the problem type URIs;
+// -addr :8080), -production, -mux (chi, the default, or std for the same API
+// on http.ServeMux), -base-url (the base of the problem type URIs;
 // default derived from -addr), and -gen-docs DIR, which writes the error
 // catalog docs into DIR instead of serving (go generate runs it).
 package main
@@ -49,10 +50,14 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "localhost:8080", "listen address; use :8080 to serve the network")
 	production := fs.Bool("production", false, "production mode: hide internals, log JSON")
+	mux := fs.String("mux", "chi", "router: chi, or std for http.ServeMux")
 	baseURL := fs.String("base-url", "", "base URL of this server, for problem type URIs (default derived from -addr)")
 	genDocs := fs.String("gen-docs", "", "write the error catalog docs into this folder and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *mux != "chi" && *mux != "std" {
+		return fmt.Errorf("-mux %q: want chi or std", *mux)
 	}
 	if *genDocs != "" {
 		return generateDocs(*genDocs, *addr, *baseURL)
@@ -72,7 +77,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if *baseURL == "" {
 		*baseURL = baseFromAddr(*addr, ln.Addr().(*net.TCPAddr).Port)
 	}
-	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger})
+	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger, mux: *mux})
 	if err != nil {
 		ln.Close()
 		return err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -32,6 +33,8 @@ type config struct {
 	logger     *slog.Logger
 	// upstreamURL is the fake embeddings API; empty means start one.
 	upstreamURL string
+	// mux is the router: "chi" (the zero value) or "std" (http.ServeMux).
+	mux string
 }
 
 // app holds what the handlers share.
@@ -87,38 +90,84 @@ func newServer(cfg config) (http.Handler, func(), error) {
 			Retry:   upstream.RetryOptions{MaxAttempts: 2, WaitMin: 20 * time.Millisecond, WaitMax: 100 * time.Millisecond, MaxElapsed: 2 * time.Second},
 		}),
 		upstream: cfg.upstreamURL,
-		decoder:  validation.New(validation.Options{}),
+		// The demo's bodies are small: a 64 KiB limit keeps what one
+		// request can cost (decoding, validating, the answer) small too.
+		decoder: validation.New(validation.Options{MaxBytes: 64 << 10}),
 	}
 
+	rl := pl.RateLimit(time.Minute)
+	routes := []route{
+		{"GET", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		})},
+		{"POST", "/users", middleware.Handle(a.createUser)},
+		{"GET", "/users/{id}", middleware.Handle(a.getUser)},
+		{"POST", "/transfers", middleware.Handle(a.createTransfer)},
+		{"GET", "/upstream/embeddings", middleware.Handle(a.embed)},
+		// 5 a minute per client, with the RateLimit fields on every
+		// answer and a 429 problem beyond.
+		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, httprate.WithLimitHandler(rl.Limited))(
+			rl.Fields(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+			})))},
+		{"GET", "/panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// A bug with a secret in its message: production clients see a
+			// generic 500; the log keeps the value for the operator.
+			panic("connect to db: db password=hunter2 refused")
+		})},
+		{"GET", "/slow", middleware.Handle(slowReport)},
+		// An auth middleware written the way third-party ones are: it
+		// answers with http.Error, and the pipeline makes that a problem.
+		{"GET", "/admin", requireBearer(adminToken, http.HandlerFunc(adminHome))},
+		// Failures of net/http's own helpers, which write text/plain: the
+		// pipeline answers problems for them.
+		{"POST", "/upload", http.HandlerFunc(upload)},
+		{"GET", "/export", http.TimeoutHandler(http.HandlerFunc(slowExport), 50*time.Millisecond, "export timed out")},
+		{"GET", "/problems/", middleware.Handle(problemdocs.Pages(catalog, bundle))},
+	}
+	if cfg.mux == "std" {
+		return stdRouter(pl, routes), stop, nil
+	}
+	return chiRouter(pl, routes), stop, nil
+}
+
+// route is one route of the demo, in the syntax chi and ServeMux share;
+// a pattern ending in "/" is a subtree.
+type route struct {
+	method, pattern string
+	h               http.Handler
+}
+
+// chiRouter mounts the pipeline and the routes on chi. The pipeline goes
+// in the router with Use, so that it answers HEAD on every GET route and
+// can tell a path no route matches.
+func chiRouter(pl *middleware.Pipeline, routes []route) http.Handler {
 	r := chi.NewRouter()
 	r.Use(pl.Handler) // request IDs, panics, problems: before anything else
 	r.NotFound(pl.NotFound)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
+	for _, rt := range routes {
+		if strings.HasSuffix(rt.pattern, "/") {
+			r.Mount(strings.TrimSuffix(rt.pattern, "/"), rt.h)
+			continue
+		}
+		r.Method(rt.method, rt.pattern, rt.h)
+	}
+	return r
+}
 
-	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	r.Post("/users", middleware.Handle(a.createUser))
-	r.Get("/users/{id}", middleware.Handle(a.getUser))
-	r.Post("/transfers", middleware.Handle(a.createTransfer))
-	r.Get("/upstream/embeddings", middleware.Handle(a.embed))
-	r.With(httprate.LimitBy(5, time.Minute, clientIP,
-		httprate.WithLimitHandler(pl.RateLimited), // a 429 problem
-		httprate.WithResponseHeaders(httprate.ResponseHeaders{
-			Limit: "RateLimit-Limit", Remaining: "RateLimit-Remaining",
-			Reset: "RateLimit-Reset", RetryAfter: "Retry-After",
-		}),
-	)).Get("/limited", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	r.Get("/panic", func(w http.ResponseWriter, r *http.Request) {
-		// A bug with a secret in its message: production clients see a
-		// generic 500; the log keeps the value for the operator.
-		panic("connect to db: db password=hunter2 refused")
-	})
-	r.Get("/slow", middleware.Handle(slowReport))
-	r.Mount("/problems", middleware.Handle(problemdocs.Pages(catalog, bundle)))
-	return r, stop, nil
+// stdRouter registers the routes on http.ServeMux with method patterns,
+// and no catch-all: the pipeline around it turns ServeMux's own 404 and
+// 405 into problems, and ServeMux answers HEAD on GET routes itself.
+func stdRouter(pl *middleware.Pipeline, routes []route) http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		mux.Handle(rt.method+" "+rt.pattern, rt.h)
+		if strings.HasSuffix(rt.pattern, "/") {
+			mux.Handle(rt.method+" "+strings.TrimSuffix(rt.pattern, "/"), rt.h)
+		}
+	}
+	return pl.Handler(mux)
 }
 
 // clientIP keys the rate limit by the connection's peer address. Behind a

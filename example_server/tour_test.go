@@ -26,6 +26,7 @@ type tourStep struct {
 	repeat  int  // send the call this many times; show the last answer
 	dev     bool // ask the development-mode server
 	headers []string
+	cmd     string // the command shown, when curlCommand's would not read well
 }
 
 var tour = []tourStep{
@@ -51,8 +52,13 @@ var tour = []tourStep{
 	{title: "The upstream rate-limits us", call: call{method: "GET", path: "/upstream/embeddings?fail=429"}, headers: []string{"Retry-After"}},
 	{title: "The upstream rejects our API key", note: "Our credentials, not the client's fault: a 502, logged at error level.",
 		call: call{method: "GET", path: "/upstream/embeddings?fail=401"}},
-	{title: "Too many requests", note: "Five per minute per client; the sixth:",
-		call: call{method: "GET", path: "/limited"}, repeat: 6, headers: []string{"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}},
+	{title: "Too many requests", note: "Five per minute per client. Every answer carries the IETF draft's `RateLimit-Policy` (quota `q`, window `w`) and `RateLimit` (`r` left, `t` seconds until the window renews); the sixth:",
+		call: call{method: "GET", path: "/limited"}, repeat: 6, headers: []string{"Retry-After", "RateLimit-Policy", "RateLimit"}},
+	{title: "Another middleware's error response", note: "`/admin` is guarded by an auth middleware that knows nothing of problemkit and answers `http.Error(w, \"Unauthorized\", 401)`; the pipeline makes it a problem and keeps its challenge. With `-H 'Authorization: Bearer demo-admin'` the answer is 200.",
+		call: call{method: "GET", path: "/admin"}, headers: []string{"WWW-Authenticate"}},
+	{title: "A body over http.MaxBytesReader's limit", note: "The handler answers with `http.Error`, as handlers without problemkit do:",
+		call: call{method: "POST", path: "/upload", body: strings.Repeat("x", 2048)},
+		cmd:  "head -c 2048 /dev/zero | curl -si -X POST 'localhost:8080/upload' --data-binary @-"},
 	{title: "A panic", note: "The panic message holds a fake secret (`db password=hunter2`): the client sees none of it; the log has it, under the same request ID.",
 		call: call{method: "GET", path: "/panic"}},
 	{title: "A handler that misses its own 100 ms deadline", call: call{method: "GET", path: "/slow"}},
@@ -96,7 +102,11 @@ func renderTour(t *testing.T) string {
 		if s.note != "" {
 			fmt.Fprintf(&b, "%s\n\n", s.note)
 		}
-		fmt.Fprintf(&b, "```sh\n%s\n```\n\n", curlCommand(s))
+		cmd := s.cmd
+		if cmd == "" {
+			cmd = curlCommand(s)
+		}
+		fmt.Fprintf(&b, "```sh\n%s\n```\n\n", cmd)
 		fmt.Fprintf(&b, "```http\nHTTP/1.1 %d %s\n", r.status, http.StatusText(r.status))
 		for _, h := range append(append([]string{}, tourHeaders...), s.headers...) {
 			if v := r.header.Get(h); v != "" {
@@ -132,8 +142,13 @@ func normalize(s string, step tourStep) string {
 // normalizeHeader is normalize for one header value: the seconds left in
 // the rate-limit window depend on the clock.
 func normalizeHeader(name, value string, step tourStep) string {
-	if step.call.path == "/limited" && (name == "Retry-After" || name == "RateLimit-Reset") {
-		return "42"
+	if step.call.path == "/limited" {
+		switch name {
+		case "Retry-After":
+			return "42"
+		case "RateLimit":
+			return regexp.MustCompile(`t=\d+`).ReplaceAllString(value, "t=42")
+		}
 	}
 	return normalize(value, step)
 }

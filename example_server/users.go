@@ -16,7 +16,7 @@ type user struct {
 }
 
 type address struct {
-	City string `json:"city" validate:"required"`
+	City string `json:"city" validate:"required,max=100"`
 	Zip  string `json:"zip" validate:"required,len=5,numeric"`
 }
 
@@ -24,12 +24,17 @@ type address struct {
 // validation: Decode reports every broken one at once, with the JSON names.
 type createUserRequest struct {
 	Username string   `json:"username" validate:"required,min=3,max=32,alphanum"`
-	Email    string   `json:"email" validate:"required,email"`
-	Password string   `json:"password" validate:"required,min=8" problem:"secret"` // never echoed, never logged
+	Email    string   `json:"email" validate:"required,email,max=254"`
+	Password string   `json:"password" validate:"required,min=8,max=128" problem:"secret"` // never echoed, never logged
 	Age      int      `json:"age" validate:"required,min=1,max=150"`
 	Address  address  `json:"address"`
 	Tags     []string `json:"tags" validate:"max=5,dive,min=1,max=20"`
 }
+
+// maxUsers bounds the demo's store: every field has a size, and so has
+// their number, so no client can make the demo hold what it likes. The
+// oldest sign-up goes first.
+const maxUsers = 1000
 
 type userStore struct {
 	mu     sync.Mutex
@@ -62,6 +67,10 @@ func (a *app) createUser(w http.ResponseWriter, r *http.Request) error {
 	u := user{ID: s.next, Username: req.Username, Email: req.Email, Age: req.Age, Address: req.Address, Tags: req.Tags}
 	s.next++
 	s.byID[u.ID], s.byName[u.Username] = u, u.ID
+	if old, ok := s.byID[u.ID-maxUsers]; ok && old.ID > 1 { // alice stays
+		delete(s.byID, old.ID)
+		delete(s.byName, old.Username)
+	}
 	writeJSON(w, http.StatusCreated, u)
 	return nil
 }
