@@ -90,7 +90,7 @@ func TestMarkdownGolden(t *testing.T) {
 		"| `availableBalance` | integer | The balance of the source account. |",
 		`"detail": "The balance of 5000 KRW does not cover 7000 KRW."`,
 		"`https://api.example.com/problems/insufficient-funds`",
-		"**Response headers.** `Retry-After`, `RateLimit-Limit`",
+		"**Response headers.** `Retry-After`, `RateLimit`, `RateLimit-Policy`",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Markdown lacks %q", want)
