@@ -78,6 +78,7 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	if f.warning != "" {
 		attrs = append(attrs, slog.String("warning", clip.Log(f.warning, logWarningBytes)))
 	}
+	attrs = append(attrs, f.attrs...)
 	msg := "request failed"
 	switch {
 	case pe != nil:

@@ -64,6 +64,14 @@ type Options struct {
 	// from their status and headers; it is never asked about a problem.
 	// Nil means those with no Content-Type or text/plain.
 	ConvertResponse func(status int, header http.Header) bool
+	// OnFailure, when set, is called once per failure, after the problem is
+	// built and before it is written: see Failure. It is the pipeline's
+	// one extension point, for OpenTelemetry (package problemotel) and for
+	// applications; to run several, call them from one function. It must be
+	// safe for concurrent use, and should be quick: it runs on every
+	// failure.
+	OnFailure func(*Failure)
+
 	// KeepHeaders names headers a replaced response keeps beside the
 	// default ones: Allow, Retry-After, WWW-Authenticate,
 	// Proxy-Authenticate, Vary, Access-Control-*, the RateLimit fields,
@@ -89,6 +97,7 @@ type Pipeline struct {
 	keepForeign bool
 	convert     func(int, http.Header) bool
 	keepHeaders map[string]bool
+	onFailure   func(*Failure)
 }
 
 // New returns a Pipeline with opts, filling in the defaults.
@@ -104,6 +113,7 @@ func New(opts Options) *Pipeline {
 		now:         opts.Now,
 		keepForeign: opts.KeepForeignErrors,
 		convert:     opts.ConvertResponse,
+		onFailure:   opts.OnFailure,
 	}
 	for _, h := range opts.KeepHeaders {
 		if p.keepHeaders == nil {

@@ -35,13 +35,13 @@ func (p *Pipeline) redact(f *failure) {
 		if code.Detail != "" {
 			f.detail = code.DetailMessage(f.e.Extensions())
 		}
-		f.doc.Extensions = members(f.e.Extensions(), extra)
+		f.doc.Extensions = copyMembers(f.e.Extensions(), extra)
 		return
 	}
 	f.title, f.detail = f.e.Title(), f.e.Detail()
 	fields := f.e.Fields()
 	f.fields = fields[:min(len(fields), clip.Errors)]
-	f.doc.Extensions = members(f.e.Extensions(), extra)
+	f.doc.Extensions = copyMembers(f.e.Extensions(), extra)
 	if !p.production {
 		if f.doc.Extensions == nil {
 			f.doc.Extensions = make(map[string]any, 1)
@@ -50,10 +50,10 @@ func (p *Pipeline) redact(f *failure) {
 	}
 }
 
-// members copies the extension members for the wire document, with room
+// copyMembers copies the extension members for the wire document, with room
 // for extra more, and cuts every string member to clip.Message bytes: a
 // member may hold what a client or another service sent.
-func members(m map[string]any, extra int) map[string]any {
+func copyMembers(m map[string]any, extra int) map[string]any {
 	if len(m) == 0 {
 		return nil
 	}

@@ -35,8 +35,9 @@ type failure struct {
 	lang string
 
 	// log: why nothing was written, when nothing was; what had to be
-	// decided to answer at all.
+	// decided to answer at all; what Options.OnFailure added.
 	note, warning string
+	attrs         []slog.Attr
 }
 
 // respond runs the pipeline for err — map, redact, localize, render, log —
@@ -76,18 +77,32 @@ func (p *Pipeline) respondNoted(w http.ResponseWriter, r *http.Request, err erro
 	switch {
 	case rw != nil && rw.hijacked:
 		f.note = "failure after the connection was hijacked"
+		p.observe(f, 0, nil)
 		p.logRecord(f, 0)
 		return true
 	case rw != nil && rw.started:
 		f.note = "failure after the response started; nothing more was written"
+		p.observe(f, rw.status, nil)
 		p.logRecord(f, rw.status)
 		return false
 	}
 	p.redact(f)
 	p.localize(f, p.translator(r))
+	p.observe(f, f.doc.Status, &f.doc)
 	p.render(w, f)
 	p.logRecord(f, f.doc.Status)
 	return true
+}
+
+// observe hands the failure to Options.OnFailure, the extension point,
+// between localize and render.
+func (p *Pipeline) observe(f *failure, status int, doc *problem.Problem) {
+	if p.onFailure == nil {
+		return
+	}
+	hf := Failure{Request: f.r, Err: f.err, Code: f.e.Code(), Status: status, Problem: doc}
+	p.onFailure(&hf)
+	f.attrs = hf.attrs
 }
 
 // track returns the writer that knows the response's progress, and sets

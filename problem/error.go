@@ -4,6 +4,8 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+
+	"github.com/problemkit/problemkit/internal/members"
 )
 
 // Error is an error that carries everything needed to answer with a
@@ -66,7 +68,7 @@ func (e *Error) WithMessage(m Message) *Error {
 // members (type, title, status, detail, instance, code, requestId, timestamp,
 // errors) cannot be set this way; such a name is ignored.
 func (e *Error) With(name string, value any) *Error {
-	if reserved[name] {
+	if members.Reserved(name) {
 		return e
 	}
 	if e.ext == nil {

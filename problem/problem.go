@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/problemkit/problemkit/internal/members"
 )
 
 // MediaType is the media type of a problem details JSON document (RFC 9457 §3).
@@ -90,12 +92,6 @@ type FieldError struct {
 	Message Message `json:"-" xml:"-"`
 }
 
-// reserved lists the member names that Extensions can never set.
-var reserved = map[string]bool{
-	"type": true, "title": true, "status": true, "detail": true, "instance": true,
-	"code": true, "requestId": true, "timestamp": true, "errors": true,
-}
-
 // StatusTitle returns the HTTP status phrase for code, the title of an
 // about:blank problem, or "Error" for an unknown code.
 func StatusTitle(code int) string {
@@ -173,7 +169,7 @@ func (w *jsonWriter) extensions(ext map[string]any) error {
 }
 
 func (w *jsonWriter) extension(k string, v any) error {
-	if reserved[k] {
+	if members.Reserved(k) {
 		return nil
 	}
 	mark, first := w.buf.Len(), w.first

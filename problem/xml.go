@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/problemkit/problemkit/internal/members"
 )
 
 // XMLNamespace is the namespace of problem details XML documents (RFC 9457
@@ -69,7 +71,7 @@ func (p *Problem) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(p.Extensions)) {
-		if reserved[k] || !validXMLName(k) {
+		if members.Reserved(k) || !validXMLName(k) {
 			continue
 		}
 		if err := encodeXMLValue(e, k, p.Extensions[k], 0); err != nil {

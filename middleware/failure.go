@@ -1,0 +1,59 @@
+package middleware
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/problemkit/problemkit/internal/members"
+	"github.com/problemkit/problemkit/problem"
+)
+
+// Failure is one failure as the pipeline answers it, handed to
+// Options.OnFailure once, after the problem is built and before it is
+// written and logged. The hook may add extension members to the problem
+// and attributes to the log record; it must not keep the Failure after it
+// returns.
+type Failure struct {
+	// Request is the request that failed.
+	Request *http.Request
+	// Err is the cause as it reached the pipeline: the error a handler
+	// returned, a *PanicError, a *ForeignResponseError. It is for logs and
+	// traces only; never show it to a client.
+	Err error
+	// Code is the code the failure is answered with.
+	Code *problem.Code
+	// Status is the HTTP status: the problem's, or, when nothing more could
+	// be written, the status the response had already started with.
+	Status int
+	// Problem is the document about to be written, redacted and localized;
+	// nil when nothing could be written (the response had started, or the
+	// connection was hijacked).
+	Problem *problem.Problem
+
+	attrs []slog.Attr
+}
+
+// SetMember adds the extension member name to the problem, if there is
+// one. It never replaces a standard or problemkit member, nor one the
+// problem already has, and reports whether it set the member.
+func (f *Failure) SetMember(name string, value any) bool {
+	if f.Problem == nil {
+		return false
+	}
+	if members.Reserved(name) {
+		return false
+	}
+	if _, taken := f.Problem.Extensions[name]; taken {
+		return false
+	}
+	if f.Problem.Extensions == nil {
+		f.Problem.Extensions = make(map[string]any, 1)
+	}
+	f.Problem.Extensions[name] = value
+	return true
+}
+
+// LogAttrs adds attributes to the failure's log record, such as trace_id.
+// Keep them small: a record is bounded (docs/security.md), and the
+// pipeline adds them as they are.
+func (f *Failure) LogAttrs(attrs ...slog.Attr) { f.attrs = append(f.attrs, attrs...) }

@@ -1,0 +1,68 @@
+package middleware_test
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
+)
+
+// TestOnFailure: the extension point is called once per failure, with the
+// request, the cause, the code, the status and the problem about to be
+// written (redacted already); what it adds reaches the body and the
+// record, and it cannot replace a member.
+func TestOnFailure(t *testing.T) {
+	var calls atomic.Int32
+	var seen middleware.Failure
+	logs := &logs{}
+	pl := middleware.New(middleware.Options{
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		OnFailure: func(f *middleware.Failure) {
+			calls.Add(1)
+			seen = *f
+			f.SetMember("traceId", "4bf92f3577b34da6a3ce929d0e0e4736")
+			if f.SetMember("title", "overwritten") || f.SetMember("traceId", "again") {
+				t.Error("SetMember replaced a member")
+			}
+			f.LogAttrs(slog.String("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"))
+		},
+	})
+	r := newRouter(pl)
+	r.Get("/fail", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
+		return errors.New("dial db-7.internal: refused")
+	}))
+	r.Get("/late", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = io.WriteString(w, "partial")
+		return errors.New("stream broke")
+	}))
+
+	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/fail", nil))
+	if rec.Code != 500 || p.Extensions["traceId"] != "4bf92f3577b34da6a3ce929d0e0e4736" || p.Title != "Internal Server Error" {
+		t.Errorf("body = %s", rec.Body)
+	}
+	if calls.Load() != 1 || seen.Status != 500 || seen.Code != problem.InternalError || seen.Problem == nil ||
+		seen.Request.URL.Path != "/fail" || seen.Err.Error() != "dial db-7.internal: refused" {
+		t.Errorf("%d calls, last %+v", calls.Load(), seen)
+	}
+	if rec0 := logs.one(t); rec0["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Errorf("record = %v", rec0)
+	}
+
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	if resp, err := srv.Client().Get(srv.URL + "/late"); err == nil {
+		_, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	srv.Close()
+	if calls.Load() != 2 || seen.Status != 202 || seen.Problem != nil || seen.Code != problem.InternalError {
+		t.Errorf("after a started response: %d calls, last %+v", calls.Load(), seen)
+	}
+}
