@@ -239,15 +239,23 @@ func (rep *Report) find(c *Case, stack string) *Result {
 	return nil
 }
 
+// ratio is the median over rounds of a's time over b's in the same round:
+// the two ran next to each other, so a load that comes and goes on the
+// machine moves both, where a ratio of medians would mix rounds.
 func ratio(a, b *Result) string {
-	if a == nil || b == nil || b.Ns() == 0 {
+	if a == nil || b == nil || len(a.Samples) != len(b.Samples) || len(a.Samples) == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.2f×", a.Ns()/b.Ns())
+	r := &Result{Samples: make([]Sample, len(a.Samples))}
+	for i := range a.Samples {
+		r.Samples[i].NsPerOp = a.Samples[i].NsPerOp / b.Samples[i].NsPerOp
+	}
+	return fmt.Sprintf("%.2f×", r.Ns())
 }
 
 // Markdown writes the table of medians, with problemkit's time over huma's
-// and over hand-written chi's, then the per-stack details.
+// and over hand-written chi's (medians of the ratios within each round),
+// then the per-stack details.
 func (rep *Report) Markdown(w io.Writer) {
 	var cases []*Case
 	for _, r := range rep.Results {
@@ -275,7 +283,8 @@ func (rep *Report) Markdown(w io.Writer) {
 	if o.Iterations > 0 {
 		per = fmt.Sprintf("%d requests", o.Iterations)
 	}
-	fmt.Fprintf(w, "\nMedian time per request over %d rounds (%s per stack per round), allocations per request in parentheses.\n", o.Rounds, per)
+	fmt.Fprintf(w, "\nMedian time per request over %d rounds (%s per stack per round), allocations per request in parentheses;\n", o.Rounds, per)
+	fmt.Fprintln(w, "the ratios are medians of the ratios within each round.")
 	fmt.Fprintln(w, "On `/healthz`, hand-written chi is chi with its RequestID and Recoverer middleware; bare chi has none.")
 
 	fmt.Fprintln(w, "\n| path | stack | median | min | max | spread | allocs/op | B/op |")
