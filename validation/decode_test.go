@@ -1,6 +1,7 @@
 package validation_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -88,6 +89,8 @@ func TestDecodeBody(t *testing.T) {
 		{"number for object", "POST", "application/json", `{"inner":7}`, validation.Options{},
 			problem.InvalidFieldType, nil, nil, []field{{"#/inner", "inner", "", "type", "object", "inner must be an object"}}},
 		{"time as number", "POST", "application/json", `{"when":7}`, validation.Options{},
+			problem.InvalidFieldType, nil, nil, located([]field{{"#/when", "when", "", "type", "string", "when must be a string"}})},
+		{"time malformed", "POST", "application/json", `{"when":"monday"}`, validation.Options{},
 			problem.InvalidFieldType, nil, nil, nil},
 		{"array for the body", "POST", "application/json", `[1]`, validation.Options{},
 			problem.InvalidFieldType, nil, nil, []field{{"#", "", "", "type", "object", "the request body must be an object"}}},
@@ -124,6 +127,15 @@ func TestDecodeBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// located returns fields where encoding/json says where an UnmarshalJSON
+// method refused its input, and no fields where it does not.
+func located(fields []field) []field {
+	if unmarshalerLocated {
+		return fields
+	}
+	return nil
 }
 
 func codeOf(e *problem.Error) *problem.Code {
@@ -183,8 +195,10 @@ func TestDecodeProgrammerErrors(t *testing.T) {
 		{"decode into a non-pointer", func() error { return validation.Decode(jsonRequest(`{}`), v) }},
 		{"decode into nil", func() error { return validation.Decode(jsonRequest(`{}`), nil) }},
 		{"embedded pointer to unexported struct", func() error { return validation.Decode(jsonRequest(`{"A":1}`), &withHidden{}) }},
-		{"validate a non-struct", func() error { return validation.Validate(42) }},
-		{"validate a nil pointer", func() error { return validation.Validate((*signup)(nil)) }},
+		{"validate a non-struct", func() error { return validation.New(validation.Options{}).Validate(context.Background(), 42) }},
+		{"validate a nil pointer", func() error {
+			return validation.New(validation.Options{}).Validate(context.Background(), (*signup)(nil))
+		}},
 		{"params into a non-struct", func() error { return validation.Params(httptest.NewRequest("GET", "/", nil), new(int)) }},
 	}
 	for _, tt := range tests {
@@ -196,8 +210,8 @@ func TestDecodeProgrammerErrors(t *testing.T) {
 		})
 	}
 	var invalid *validator.InvalidValidationError
-	if !errors.As(validation.Validate(42), &invalid) {
-		t.Error("Validate(42) does not wrap *validator.InvalidValidationError")
+	if !errors.As(validation.New(validation.Options{}).Validate(context.Background(), 42), &invalid) {
+		t.Error("Validate(ctx, 42) does not wrap *validator.InvalidValidationError")
 	}
 }
 
