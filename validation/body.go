@@ -97,7 +97,7 @@ func (d *Decoder) decodeError(doc []byte, shift int, t reflect.Type, err error) 
 			e := problem.UnknownField.New().Wrap(err)
 			if ok {
 				p = kinds(t, p)
-				e.WithFields(d.detail(p, p.dotted(), "unknown", "", "unknown", nil, nil))
+				e.WithFields(d.detail(p, p.dotted(), problem.Message{}, "unknown", "", "unknown", nil, nil))
 			}
 			return e
 		}
@@ -184,7 +184,7 @@ func (d *Decoder) typeError(doc []byte, t reflect.Type, e *json.UnmarshalTypeErr
 			id = "type.range" // a whole number too large for its field
 		}
 	}
-	return problem.InvalidFieldType.New().WithFields(d.detail(p, p.dotted(), "type", want, id, nil, nil)).Wrap(&cause)
+	return problem.InvalidFieldType.New().WithFields(d.detail(p, p.dotted(), problem.Message{}, "type", want, id, nil, nil)).Wrap(&cause)
 }
 
 // kindName names the JSON type of a value from its first byte, as

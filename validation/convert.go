@@ -19,24 +19,34 @@ var timeType = reflect.TypeFor[time.Time]()
 // field details, in the order validator walks structs (struct fields, then
 // slice elements by index), with map entries sorted by key.
 func (d *Decoder) fieldErrors(root reflect.Type, verrs validator.ValidationErrors) []problem.FieldError {
-	type item struct {
-		fe     problem.FieldError
-		lo, hi int // its sort key, in keys
-	}
-	items := make([]item, len(verrs))
-	keys := make([]order, 0, 4*len(verrs))
+	out := make([]problem.FieldError, len(verrs))
+	spans := make([][2]int, len(verrs)) // each one's sort key, in keys
+	keys := make([]order, 0, 2*len(verrs))
 	var s splitter
 	for i, fe := range verrs {
 		loc, rest := s.locate(root, fe.Namespace(), fe.StructField())
-		items[i] = item{d.convert(loc, rest, fe), len(keys), len(keys) + len(loc.order)}
+		out[i] = d.convert(loc, rest, fe)
+		spans[i] = [2]int{len(keys), len(keys) + len(loc.order)}
 		keys = append(keys, loc.order...)
 	}
-	slices.SortStableFunc(items, func(a, b item) int { return compareOrder(keys[a.lo:a.hi], keys[b.lo:b.hi]) })
-	out := make([]problem.FieldError, len(items))
-	for i := range items {
-		out[i] = items[i].fe
+	cmp := func(i, j int) int { return compareOrder(keys[spans[i][0]:spans[i][1]], keys[spans[j][0]:spans[j][1]]) }
+	sorted := true
+	for i := 1; i < len(out) && sorted; i++ {
+		sorted = cmp(i-1, i) <= 0
 	}
-	return out
+	if sorted { // validator's order, unless a map was walked
+		return out
+	}
+	perm := make([]int, len(out))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, cmp)
+	sortedOut := make([]problem.FieldError, len(out))
+	for i, j := range perm {
+		sortedOut[i] = out[j]
+	}
+	return sortedOut
 }
 
 // counted lists the rules whose parameter is a count of characters or items
@@ -112,7 +122,7 @@ func (d *Decoder) convert(loc *located, rest string, fe validator.FieldError) pr
 			data["otherFields"] = strings.Join(words, ", ")
 		}
 	case "oneof":
-		data = map[string]any{"values": strings.Join(splitParam(param), ", ")}
+		data = map[string]any{"values": d.values(param)}
 	}
 	var count any
 	if counted[base] && (kind == "string" || kind == "slice") {
@@ -124,16 +134,28 @@ func (d *Decoder) convert(loc *located, rest string, fe validator.FieldError) pr
 	if loc.renamed {
 		dotted = loc.path.dotted()
 	}
-	out := d.detail(loc.path, dotted, rule, param, d.pick(rule, base, kind, suffix), data, count)
+	var label problem.Message
+	if len(loc.path) == 1 && loc.first != nil && !loc.renamed {
+		label = loc.first.label // a top-level field, the most common
+	}
+	out := d.detail(loc.path, dotted, label, rule, param, d.pick(rule, base, kind, suffix), data, count)
 	if d.echo && !loc.secret && echoable(fe) {
 		out.Value = fe.Value()
 	}
 	return out
 }
 
-// pick returns the key of the most specific message d has for a rule.
+// pickKey is what the choice of a message depends on.
+type pickKey struct{ rule, base, kind, suffix string }
+
+// pick returns the key of the most specific message d has for a rule,
+// remembered per rule and kind: there are as many as the program's tags.
 func (d *Decoder) pick(rule, base, kind, suffix string) string {
-	cands := make([]string, 0, 8)
+	k := pickKey{rule, base, kind, suffix}
+	if key, ok := d.picked.Load(k); ok {
+		return key.(string)
+	}
+	var cands []string
 	if suffix != "" {
 		cands = append(cands, rule+suffix, base+suffix)
 	}
@@ -144,20 +166,26 @@ func (d *Decoder) pick(rule, base, kind, suffix string) string {
 	if kind != "" {
 		cands = append(cands, base+"."+kind)
 	}
-	cands = append(cands, base)
-	for _, k := range cands {
-		if _, ok := d.messages[k]; ok {
-			return k
+	key := "generic"
+	for _, c := range append(cands, base) {
+		if _, ok := d.messages[c]; ok {
+			key = c
+			break
 		}
 	}
-	return "generic"
+	d.picked.Store(k, key)
+	return key
 }
 
-// detail builds a field detail: the path (written dotted), the rule and its parameter, and
-// the message of key with the field label, rule and param as data. Detail
-// is left to the renderer, which translates Message for the request.
-func (d *Decoder) detail(p path, dotted, rule, param, key string, data map[string]any, count any) problem.FieldError {
-	m := d.message(d.label(p, dotted), rule, param, key, data, count)
+// detail builds a field detail: the path (written dotted), the rule and
+// its parameter, and the message of key with the field label (made from
+// the path if zero), rule and param as data. Detail is left to the
+// renderer, which translates Message for the request.
+func (d *Decoder) detail(p path, dotted string, label problem.Message, rule, param, key string, data map[string]any, count any) problem.FieldError {
+	if label.IsZero() {
+		label = d.label(p, dotted)
+	}
+	m := d.message(label, rule, param, key, data, count)
 	return problem.FieldError{
 		Pointer: p.pointer(),
 		Field:   dotted,
@@ -228,6 +256,17 @@ func echoable(fe validator.FieldError) bool {
 		return fe.Type() == timeType
 	}
 	return false
+}
+
+// values returns the words of a oneof parameter joined by ", ",
+// remembered per parameter: there are as many as the program's tags.
+func (d *Decoder) values(param string) string {
+	if v, ok := d.oneof.Load(param); ok {
+		return v.(string)
+	}
+	v := strings.Join(splitParam(param), ", ")
+	d.oneof.Store(param, v)
+	return v
 }
 
 // splitParam splits a rule parameter into words the way validator does for

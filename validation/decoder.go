@@ -1,10 +1,10 @@
 package validation
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"mime"
 	"net/http"
@@ -67,6 +67,8 @@ type Decoder struct {
 	validate      *validator.Validate
 	messages      map[string]text
 	acceptedValue string
+	picked        sync.Map // pickKey → message key, see pick
+	oneof         sync.Map // oneof parameter → values, see values
 }
 
 // New returns a Decoder configured by opts, with a validator of its own
@@ -187,15 +189,15 @@ func (d *Decoder) read(r *http.Request) ([]byte, error) {
 	if d.maxBytes > 0 {
 		src = http.MaxBytesReader(nil, r.Body, d.maxBytes)
 	}
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(src); err != nil {
+	body, err := io.ReadAll(src) // grows by appending, from 512 bytes
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return nil, problem.PayloadTooLarge.New().With("limit", tooLarge.Limit).Wrap(err)
 		}
 		return nil, problem.MalformedRequest.New().Wrap(err)
 	}
-	return buf.Bytes(), nil
+	return body, nil
 }
 
 // Validate validates v, a value decoded some other way than by Decode or

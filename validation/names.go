@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/problemkit/problemkit/internal/clip"
+	"github.com/problemkit/problemkit/problem"
 )
 
 // TagSecret is the struct tag that marks a field as secret: its value is
@@ -102,6 +105,8 @@ type field struct {
 	// param and in name the request parameter the field is bound from
 	// (see TagQuery), if any.
 	param, in string
+	// label is the field's label (see Decoder.label) at the top level.
+	label problem.Message
 }
 
 // fields lists the fields of one struct type by name.
@@ -143,6 +148,7 @@ func fieldsOf(t reflect.Type) *fields {
 			}
 			f := &field{name: name, goName: sf.Name, typ: sf.Type, owner: t, secret: sec, rank: rank, depth: depth}
 			f.param, f.in = paramTag(sf)
+			f.label = problem.Label("field."+clip.String(name, clip.Field), clip.String(name, clip.Field))
 			rank++
 			// Two fields of one name share their namespaces; keep the
 			// shallower, which is the one encoding/json fills.
