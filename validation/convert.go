@@ -77,7 +77,11 @@ func (d *Decoder) convert(loc *located, rest string, fe validator.FieldError) pr
 		}
 		return append(slices.Clip(loc.path[:loc.ownerLen]), p...), true
 	}
-	switch base {
+	actual := fe.ActualTag() // an alias's own rule names the other fields
+	if s, ok := shared[actual]; ok {
+		actual = s
+	}
+	switch actual {
 	case "eqfield", "nefield", "gtfield", "gtefield", "ltfield", "ltefield", "fieldcontains", "fieldexcludes":
 		if p, ok := other(param); ok {
 			param = p[loc.ownerLen:].dotted()

@@ -187,6 +187,9 @@ func TestDecodeProgrammerErrors(t *testing.T) {
 	type withHidden struct {
 		*hidden
 	}
+	type inSlice struct {
+		Items []withHidden `json:"items"`
+	}
 	var v signup
 	tests := []struct {
 		name string
@@ -195,6 +198,10 @@ func TestDecodeProgrammerErrors(t *testing.T) {
 		{"decode into a non-pointer", func() error { return validation.Decode(jsonRequest(`{}`), v) }},
 		{"decode into nil", func() error { return validation.Decode(jsonRequest(`{}`), nil) }},
 		{"embedded pointer to unexported struct", func() error { return validation.Decode(jsonRequest(`{"A":1}`), &withHidden{}) }},
+		// encoding/json fails only when a member for the pointer's fields is
+		// sent; the type is refused for every body, so tests find the bug.
+		{"embedded pointer, no member for it", func() error { return validation.Decode(jsonRequest(`{}`), &withHidden{}) }},
+		{"embedded pointer in an element type", func() error { return validation.Decode(jsonRequest(`{"items":[]}`), &inSlice{}) }},
 		{"validate a non-struct", func() error { return validation.New(validation.Options{}).Validate(context.Background(), 42) }},
 		{"validate a nil pointer", func() error {
 			return validation.New(validation.Options{}).Validate(context.Background(), (*signup)(nil))
@@ -212,6 +219,25 @@ func TestDecodeProgrammerErrors(t *testing.T) {
 	var invalid *validator.InvalidValidationError
 	if !errors.As(validation.New(validation.Options{}).Validate(context.Background(), 42), &invalid) {
 		t.Error("Validate(ctx, 42) does not wrap *validator.InvalidValidationError")
+	}
+}
+
+// TestDecodeEmbeddedPointers checks what encoding/json can fill: embedded
+// pointers it can allocate, or whose struct has nothing for it to fill.
+func TestDecodeEmbeddedPointers(t *testing.T) {
+	type quiet struct{ a int }
+	type Shown struct {
+		B int `json:"b" validate:"min=1"`
+	}
+	type target struct {
+		*quiet
+		*Shown
+	}
+	var v target
+	pe := asProblem(t, validation.Decode(jsonRequest(`{"b":0}`), &v))
+	want := []field{{"#/b", "b", "", "min", "1", "b must be 1 or greater"}}
+	if got := fieldsOf(pe); !reflect.DeepEqual(got, want) {
+		t.Errorf("fields:\n got %+v\nwant %+v", got, want)
 	}
 }
 
