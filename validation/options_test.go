@@ -197,8 +197,8 @@ func TestMessages(t *testing.T) {
 }
 
 type Span struct {
-	Start int `json:"start"`
-	End   int `json:"end"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
 	Owner string `json:"owner" validate:"tenant"`
 }
 

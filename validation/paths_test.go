@@ -149,10 +149,10 @@ type odd struct {
 	ByID    map[int]item   `json:"byId" validate:"dive"`
 	Any     []any          `json:"any" validate:"dive,required"`
 	Period
-	Until     time.Time `json:"until" validate:"gtfield=End"`
-	Window    Period    `json:"window"`
-	After     time.Time `json:"after" validate:"gtcsfield=Window.End"`
-	Secret    struct {
+	Until  time.Time `json:"until" validate:"gtfield=End"`
+	Window Period    `json:"window"`
+	After  time.Time `json:"after" validate:"gtcsfield=Window.End"`
+	Secret struct {
 		Inner struct {
 			Pin string `json:"pin" validate:"len=4"`
 		} `json:"inner"`

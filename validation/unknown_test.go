@@ -16,8 +16,8 @@ type stamp struct {
 
 type unknownBody struct {
 	stamp
-	Name  string            `json:"name"`
-	Age   int               `json:"age"`
+	Name  string `json:"name"`
+	Age   int    `json:"age"`
 	Inner struct {
 		Flag bool `json:"flag"`
 	} `json:"inner"`
