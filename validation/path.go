@@ -106,10 +106,3 @@ func (p path) labelID(dotted string) string {
 	}
 	return b.String()
 }
-
-// with returns p followed by s, never sharing p's backing array.
-func (p path) with(s seg) path {
-	q := make(path, len(p), len(p)+1)
-	copy(q, p)
-	return append(q, s)
-}
