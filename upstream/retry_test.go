@@ -30,11 +30,18 @@ func do(t *testing.T, ctx context.Context, opts upstream.Options, h http.Handler
 	if opts.Transport == nil {
 		opts.Transport = inProcess{h}
 	}
+	return send(t, ctx, upstream.New("billing-internal", opts), method)
+}
+
+// send sends a request with method through c and returns its
+// *upstream.Error, or nil when the call succeeded.
+func send(t *testing.T, ctx context.Context, c *upstream.Client, method string) *upstream.Error {
+	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, method, "http://billing.internal/v1/charges?key="+secret, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := upstream.New("billing-internal", opts).Do(req)
+	resp, err := c.Do(req)
 	if err == nil {
 		resp.Body.Close()
 		return nil
