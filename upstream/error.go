@@ -192,7 +192,7 @@ func (e *Error) Error() string {
 		details = append(details, "request id "+e.Response.RequestID)
 	}
 	if e.RetryAfter > 0 {
-		details = append(details, "retry after "+e.RetryAfter.String())
+		details = append(details, "retry after "+e.RetryAfter.Round(time.Millisecond).String())
 	}
 	if e.notSent {
 		details = append(details, "not sent")

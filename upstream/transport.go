@@ -3,7 +3,6 @@ package upstream
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -29,7 +28,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if left, err := c.quota.admit(req.Context()); err != nil {
 		closeBody(req)
 		if errors.Is(err, ErrQuotaExhausted) {
-			return nil, c.refused(req, RateLimited, left, fmt.Errorf("%w: it resets in %v", err, left.Round(time.Millisecond)))
+			return nil, c.refused(req, RateLimited, left, err)
 		}
 		return nil, c.failed(req, err)
 	}
