@@ -81,6 +81,13 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		}
 		cfg.upstreamURL, stop = fake.url, fake.close
 	}
+	demos, err := newUpstreamDemos(cfg.logger, catalog) // upstream_demos.go
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	stopEmbeddings := stop
+	stop = func() { stopEmbeddings(); demos.close() }
 	a := &app{
 		users: newUserStore(),
 		bank:  newBank(),
@@ -103,7 +110,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		{"POST", "/users", middleware.Handle(a.createUser)},
 		{"GET", "/users/{id}", middleware.Handle(a.getUser)},
 		{"POST", "/transfers", middleware.Handle(a.createTransfer)},
-		{"GET", "/upstream/embeddings", middleware.Handle(a.embed)},
+		{"GET", "/upstream/embeddings", demos.expired(middleware.Handle(a.embed))},
 		// 5 a minute per client, with the RateLimit fields on every
 		// answer and a 429 problem beyond.
 		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, httprate.WithLimitHandler(rl.Limited))(
@@ -125,6 +132,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		{"GET", "/export", http.TimeoutHandler(http.HandlerFunc(slowExport), 50*time.Millisecond, "export timed out")},
 		{"GET", "/problems/", middleware.Handle(problemdocs.Pages(catalog, bundle))},
 	}
+	routes = append(routes, demos.routes()...)
 	if cfg.mux == "std" {
 		return stdRouter(pl, routes), stop, nil
 	}
