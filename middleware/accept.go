@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/problemkit/problemkit/problem"
 )
@@ -45,17 +46,28 @@ func prefersXML(accept string) bool {
 	return xmlQ > 0 && xmlQ > jsonQ
 }
 
-// encode serializes doc as problem+json, or as problem+xml when asked.
-func encode(doc *problem.Problem, asXML bool) ([]byte, string, error) {
+// encode appends the encoding of doc to dst, as problem+json or, when
+// asked, problem+xml, and returns the body and its media type.
+func encode(dst []byte, doc *problem.Problem, asXML bool) ([]byte, string, error) {
 	if asXML {
-		var b bytes.Buffer
+		b := bytes.NewBuffer(dst)
 		b.WriteString(xml.Header)
-		if err := xml.NewEncoder(&b).Encode(doc); err != nil {
+		if err := xml.NewEncoder(b).Encode(doc); err != nil {
 			return nil, "", err
 		}
 		return b.Bytes(), problem.MediaTypeXML, nil
 	}
-	// MarshalJSON directly: json.Marshal would re-scan its output.
-	b, err := doc.MarshalJSON()
+	// AppendJSON directly: json.Marshal would re-scan its output.
+	b, err := doc.AppendJSON(dst)
 	return b, problem.MediaType, err
 }
+
+// maxPooledBody is the largest body buffer kept for reuse: a document with
+// many long field errors is rare, and its buffer is left to the collector
+// rather than held.
+const maxPooledBody = 16 << 10
+
+// bodyPool holds the buffers problem bodies are encoded into. A buffer goes
+// back once the body is written: an io.Writer must not retain what it is
+// given.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}

@@ -96,11 +96,14 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 
 // errorText is the text of the failure's error for the log: err.Error(),
 // except for the common case of a 4xx code's Error returned as it is and
-// answered in English, whose text is its code and the detail the client
-// got (not redacted: a 4xx), which need not be rendered again.
+// answered in English, whose text is its code, the detail the client got
+// (not redacted: a 4xx), which need not be rendered again, and its cause.
 func (f *failure) errorText() string {
-	if f.err != error(f.e) || f.e.Unwrap() != nil || f.lang != "en" || f.doc.Detail == "" || f.e.Code().Status >= 500 {
+	if f.err != error(f.e) || f.lang != "en" || f.doc.Detail == "" || f.e.Code().Status >= 500 {
 		return f.err.Error()
+	}
+	if cause := f.e.Unwrap(); cause != nil {
+		return f.e.Code().Code + ": " + f.doc.Detail + ": " + cause.Error()
 	}
 	return f.e.Code().Code + ": " + f.doc.Detail
 }

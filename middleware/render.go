@@ -34,14 +34,15 @@ var (
 func (p *Pipeline) render(w http.ResponseWriter, f *failure) {
 	r := f.r
 	xmlOut := prefersXML(r.Header.Get("Accept"))
-	body, ctype, err := encode(&f.doc, xmlOut)
+	buf := bodyPool.Get().(*[]byte)
+	body, ctype, err := encode((*buf)[:0], &f.doc, xmlOut)
 	if err != nil {
 		// An extension member that cannot be encoded (a channel, a
 		// cyclic value): answer without the extensions rather than fail.
 		p.log.LogAttrs(r.Context(), slog.LevelError, "problemkit: cannot encode problem",
 			slog.String("requestId", clip.Log(f.id, logIDBytes)), slog.String("error", clip.Log(err.Error(), logErrorBytes)))
 		f.doc.Extensions = nil
-		body, ctype, _ = encode(&f.doc, xmlOut)
+		body, ctype, _ = encode((*buf)[:0], &f.doc, xmlOut)
 	}
 	h := clearStale(w)
 	for k, vs := range f.e.Header() {
@@ -62,6 +63,10 @@ func (p *Pipeline) render(w http.ResponseWriter, f *failure) {
 	}
 	f.hdr[0] = strconv.Itoa(len(body))
 	p.send(w, r, f.doc.Status, ctype, body, f.id, f.hdr[0:1:1])
+	if cap(body) <= maxPooledBody {
+		*buf = body[:0]
+		bodyPool.Put(buf)
+	}
 }
 
 // clearStale removes the headers a handler may have set for the response

@@ -577,6 +577,37 @@ func TestLogLevelsAndSecrets(t *testing.T) {
 	}
 }
 
+// TestLogErrorIsErrorText: the record's error is err.Error(), whether the
+// pipeline reuses the detail it rendered for the client (English, a 4xx
+// returned as it is, with or without a cause) or renders the text again.
+func TestLogErrorIsErrorText(t *testing.T) {
+	cause := errors.New("row 7: no such user")
+	tests := []struct {
+		name string
+		lang string
+		err  error
+	}{
+		{"4xx in English", "en", userNotFound.New().With("userId", 42)},
+		{"4xx in English with a cause", "en", userNotFound.New().With("userId", 42).Wrap(cause)},
+		{"4xx in Korean", "ko", userNotFound.New().With("userId", 42).Wrap(cause)},
+		{"4xx wrapped", "en", fmt.Errorf("lookup: %w", userNotFound.New().With("userId", 42))},
+		{"5xx", "en", paymentsDown.New().Wrap(cause)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pl, logs := newPipeline(middleware.Options{Catalog: testCatalog()})
+			r := newRouter(pl)
+			r.Get("/", middleware.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.Header.Set("Accept-Language", tt.lang)
+			serve(t, r, req)
+			if got, want := logs.one(t)["error"], tt.err.Error(); got != want {
+				t.Errorf("error = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 func TestPanicInsideThePipeline(t *testing.T) {
 	catalog := problem.NewCatalog("").MapFunc(func(error) *problem.Error { panic("mapper bug") })
 	pl, logs := newPipeline(middleware.Options{Catalog: catalog})

@@ -8,11 +8,11 @@ import (
 )
 
 // jsonWriter appends JSON to one buffer. Strings and integers are written
-// directly; arbitrary values go through a single encoding/json Encoder
-// without HTML escaping, so that "<" and "&" read as they are.
+// directly; arbitrary values go through encoding/json without HTML
+// escaping, so that "<" and "&" read as they are. It lives on its caller's
+// stack: nothing keeps a pointer to it or to its buffer.
 type jsonWriter struct {
 	buf   bytes.Buffer
-	enc   *json.Encoder
 	first bool
 }
 
@@ -22,25 +22,24 @@ func (w *jsonWriter) value(v any) error {
 		appendString(&w.buf, x)
 		return nil
 	case int:
-		w.buf.WriteString(strconv.Itoa(x))
+		w.buf.Write(strconv.AppendInt(w.buf.AvailableBuffer(), int64(x), 10))
 		return nil
 	case bool:
-		w.buf.WriteString(strconv.FormatBool(x))
+		w.buf.Write(strconv.AppendBool(w.buf.AvailableBuffer(), x))
 		return nil
 	case nil:
 		w.buf.WriteString("null")
 		return nil
 	}
-	if w.enc == nil {
-		w.enc = json.NewEncoder(&w.buf)
-		w.enc.SetEscapeHTML(false)
-	}
-	start := w.buf.Len()
-	if err := w.enc.Encode(v); err != nil {
-		w.buf.Truncate(start)
+	// Any other value, through an Encoder of its own: one that wrote into
+	// w.buf would move w to the heap for every document.
+	var enc bytes.Buffer
+	e := json.NewEncoder(&enc)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(v); err != nil {
 		return err
 	}
-	w.buf.Truncate(w.buf.Len() - 1) // Encode's newline
+	w.buf.Write(enc.Bytes()[:enc.Len()-1]) // without Encode's newline
 	return nil
 }
 

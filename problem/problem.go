@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -109,8 +110,14 @@ func statusTitle(code int) Template { return Template(StatusTitle(code)) }
 // members first, then problemkit's members, then the extensions sorted by
 // name. Empty members are omitted, except a non-zero status. HTML
 // characters are not escaped.
-func (p *Problem) MarshalJSON() ([]byte, error) {
-	w := &jsonWriter{first: true}
+func (p *Problem) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
+
+// AppendJSON appends the JSON encoding of the problem, as MarshalJSON
+// writes it, to b and returns the extended buffer: a caller that reuses
+// its buffers encodes a problem without allocating one. On error, the
+// returned slice is nil.
+func (p *Problem) AppendJSON(b []byte) ([]byte, error) {
+	w := &jsonWriter{buf: *bytes.NewBuffer(b), first: true} // on the stack
 	// Sized once for the common document: its strings, the member names
 	// and a little room for the rest.
 	w.buf.Grow(192 + len(p.Type) + len(p.Title) + len(p.Detail) + len(p.Instance) + len(p.Code) + len(p.RequestID) +
@@ -120,7 +127,7 @@ func (p *Problem) MarshalJSON() ([]byte, error) {
 	w.str("title", p.Title)
 	if p.Status != 0 {
 		w.key("status")
-		w.buf.WriteString(strconv.Itoa(p.Status))
+		w.buf.Write(strconv.AppendInt(w.buf.AvailableBuffer(), int64(p.Status), 10))
 	}
 	w.str("detail", p.Detail)
 	w.str("instance", p.Instance)

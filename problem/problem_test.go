@@ -659,6 +659,11 @@ func FuzzProblemJSON(f *testing.F) {
 		if !bytes.Equal(m1, m2) {
 			t.Fatalf("marshalling is not stable\ninput: %q\nfirst:  %s\nsecond: %s", data, m1, m2)
 		}
+		// AppendJSON writes the same bytes after what the buffer holds.
+		a, err := p1.AppendJSON([]byte("prefix:"))
+		if err != nil || string(a) != "prefix:"+string(m1) {
+			t.Fatalf("AppendJSON = %q, %v; want prefix:%s", a, err, m1)
+		}
 		x, err := xml.Marshal(&p1)
 		if err != nil {
 			return // only nesting deeper than the XML limit fails
@@ -667,4 +672,33 @@ func FuzzProblemJSON(f *testing.F) {
 			t.Fatalf("MarshalXML wrote malformed XML %q: %v", x, err)
 		}
 	})
+}
+
+// TestAppendJSONReusesTheBuffer: a buffer with room enough is written in
+// place, so a caller that keeps its buffers encodes without allocating one.
+func TestAppendJSONReusesTheBuffer(t *testing.T) {
+	p := &problem.Problem{
+		Type: "https://api.example.com/problems/user-not-found", Title: "User not found", Status: 404,
+		Detail: "No user has the ID 42.", Instance: "/users/42", Code: "USER_NOT_FOUND", RequestID: "req-1",
+		Timestamp:  time.Date(2024, 5, 1, 12, 30, 0, 0, time.UTC),
+		Extensions: map[string]any{"userId": 42},
+	}
+	want, err := p.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 0, 4096)
+	var got []byte
+	allocs := testing.AllocsPerRun(100, func() {
+		got, err = p.AppendJSON(buf[:0])
+	})
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("AppendJSON = %s, %v; want %s", got, err, want)
+	}
+	if &got[0] != &buf[:1][0] {
+		t.Error("AppendJSON did not write into the buffer it was given")
+	}
+	if allocs != 0 {
+		t.Errorf("AppendJSON allocates %v times per call; want none", allocs)
+	}
 }
