@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
 )
 
 // transferRequest is the body of POST /transfers.
@@ -70,7 +71,7 @@ func (a *app) createTransfer(w http.ResponseWriter, r *http.Request) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if prev, ok := b.keys[h.IdempotencyKey]; ok {
-		return errDuplicateRequest.New().
+		return problem.DuplicateRequest.New().
 			With("originalRequestId", prev.requestID).
 			With("completedAt", prev.completedAt.UTC().Format(time.RFC3339))
 	}
