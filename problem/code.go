@@ -441,7 +441,7 @@ var (
 	IdempotencyKeyInvalid = &Code{
 		Code: "IDEMPOTENCY_KEY_INVALID", Status: http.StatusBadRequest,
 		Title:       "Idempotency-Key invalid",
-		Detail:      "The Idempotency-Key header must be one string of 1 to {{.maxLength}} visible ASCII characters.",
+		Detail:      "The Idempotency-Key header must be one string of 1 to {{.maxLength}} printable ASCII characters.",
 		Description: "The Idempotency-Key header is empty, too long, sent more than once, or not a Structured Field String (a quoted string, or a bare value without spaces and quotes).",
 		When:        "A key longer than maxLength, a key with spaces or non-ASCII characters, or two Idempotency-Key headers.",
 		Action:      "Send one key of at most maxLength characters, such as a UUID: Idempotency-Key: \"8e03978e-40d5-43e8-bc93-6894a57f9324\".",

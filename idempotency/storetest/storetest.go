@@ -404,7 +404,9 @@ func runContract(t *testing.T, h Harness) {
 	}
 	winner := prev.Token
 	for _, op := range []func() error{
-		func() error { return store.Complete(ctx, key, "not-the-token", &idempotency.Record{Done: true}, time.Hour) },
+		func() error {
+			return store.Complete(ctx, key, "not-the-token", &idempotency.Record{Done: true}, time.Hour)
+		},
 		func() error { return store.Release(ctx, key, "not-the-token") },
 		func() error { return store.Release(ctx, strings.Repeat("c", 64), winner) },
 	} {
