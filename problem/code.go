@@ -464,7 +464,7 @@ var (
 	RequestInProgress = &Code{
 		Code: "REQUEST_IN_PROGRESS", Status: http.StatusConflict,
 		Title:       "Request in progress",
-		Detail:      "A request with this Idempotency-Key is still being processed. Retry after {{.retryAfter}} seconds.",
+		Detail:      "A request with this Idempotency-Key is still being processed. Retry shortly, with the same key.",
 		Description: "The request that first used the Idempotency-Key has not finished; this one was not carried out.",
 		When:        "A retry sent before the original request was answered, such as after a client timeout.",
 		Action:      "Wait for the number of seconds in Retry-After, then retry with the same key and the same request.",
@@ -496,7 +496,7 @@ var (
 	IdempotencyUnavailable = &Code{
 		Code: "IDEMPOTENCY_UNAVAILABLE", Status: http.StatusServiceUnavailable,
 		Title:       "Duplicate check unavailable",
-		Detail:      "The request could not be checked for duplicates, so it was not carried out. Retry after {{.retryAfter}} seconds.",
+		Detail:      "The request could not be checked for duplicates, so it was not carried out. Retry shortly, with the same key.",
 		Description: "The server keeps every Idempotency-Key in a store it could not use just now, and it never carries out a request it cannot protect from running twice.",
 		When:        "The key store is unreachable, too slow, or full.",
 		Action:      "Retry after the number of seconds in Retry-After, with the same key.",

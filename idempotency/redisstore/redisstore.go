@@ -2,7 +2,7 @@
 // share their clients: a key claimed on one instance is claimed on all of
 // them, so no two instances run the same request.
 //
-//	client := redis.NewClient(&redis.Options{Addr: "localhost:6379", ContextTimeoutEnabled: true})
+//	client := redis.NewClient(&redis.Options{Addr: "localhost:6379", ContextTimeoutEnabled: true, DialerRetries: 1})
 //	idem := idempotency.New(idempotency.Options{Store: redisstore.New(client, redisstore.Options{})})
 //
 // A claim is one atomic SET NX PX; completing and releasing are Lua
@@ -15,7 +15,9 @@
 // When Redis cannot be reached, every call returns an error and the
 // middleware answers 503 without running the request. Set
 // ContextTimeoutEnabled on the client, so that the middleware's
-// StoreTimeout bounds a call to a Redis that hangs. Configure Redis with
+// StoreTimeout bounds a call to a Redis that hangs, and a small
+// DialerRetries (go-redis dials five times, with pauses, by default), so
+// that a Redis that refuses is answered at once. Configure Redis with
 // maxmemory-policy noeviction (writes then fail, and the middleware fails
 // closed) or volatile-ttl: a policy that evicts claims in progress lets a
 // request run twice.
