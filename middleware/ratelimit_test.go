@@ -94,7 +94,7 @@ func TestRateLimitCounterDown(t *testing.T) {
 	rl := pl.RateLimit(time.Minute)
 	r := newRouter(pl)
 	r.With(
-		httprate.Limit(2, time.Minute, httprate.WithLimitCounter(failingCounter{}), httprate.WithLimitHandler(rl.Limited),
+		httprate.LimitBy(2, time.Minute, httprate.Key("*"), httprate.WithLimitCounter(failingCounter{}), httprate.WithLimitHandler(rl.Limited),
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
 				middleware.WriteError(w, r, problem.ServiceUnavailable.New().WithHeader("Retry-After", "1").Wrap(err))
 			})),
