@@ -115,7 +115,8 @@ const (
 	clientPass   = "pw-never-log-me"
 )
 
-var upstreamSecrets = []string{"auth_subrequest_error", "sk-live-upstream-internal", "10.2.3.4", "cf_bad_gateway", "cloudflare", "Incorrect API key", "req_upstream_7f3a", "/v1/embeddings", upstreamAPIKey}
+var upstreamSecrets = []string{"auth_subrequest_error", "sk-live-upstream-internal", "10.2.3.4", "cf_bad_gateway", "cloudflare", "Incorrect API key", "req_upstream_7f3a", "/v1/embeddings", upstreamAPIKey,
+	oauthClientSecret, oauthTokenPrefix, "recommendations-db-7.internal", "API rate limit exceeded", "breaker", "quota exhausted"}
 
 func TestEndToEnd(t *testing.T) {
 	for _, run := range []struct{ mode, mux string }{{"development", "chi"}, {"production", "chi"}, {"development", "std"}, {"production", "std"}} {
@@ -180,6 +181,11 @@ func TestEndToEnd(t *testing.T) {
 				{name: "upstream timeout", call: call{method: "GET", path: "/upstream/embeddings?fail=timeout"}, status: 504, code: "UPSTREAM_TIMEOUT"},
 				{name: "upstream 429", call: call{method: "GET", path: "/upstream/embeddings?fail=429"}, status: 503, code: "UPSTREAM_RATE_LIMITED", header: map[string]string{"Retry-After": "7"}},
 				{name: "upstream rejects our key", call: call{method: "GET", path: "/upstream/embeddings?fail=401"}, status: 502, code: "UPSTREAM_AUTH_FAILED"},
+				{name: "upstream through an SDK", call: call{method: "GET", path: "/upstream/sdk"}, status: 200, want: map[string]any{"model": "text-embedding-3-small"}},
+				{name: "upstream 500 through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=500", header: auth}, status: 502, code: "UPSTREAM_ERROR", want: map[string]any{"dependency": "embeddings"}},
+				{name: "upstream 429 through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=429"}, status: 503, code: "UPSTREAM_RATE_LIMITED", want: map[string]any{"dependency": "embeddings"}, header: map[string]string{"Retry-After": "7"}},
+				{name: "upstream timeout through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=timeout"}, status: 504, code: "UPSTREAM_TIMEOUT", want: map[string]any{"dependency": "embeddings"}},
+				{name: "an SDK failure it cannot ask for", call: call{method: "GET", path: "/upstream/sdk?fail=401"}, status: 400, code: "INVALID_PARAMETER", fields: []string{"query:fail"}},
 				{name: "panic", call: call{method: "GET", path: "/panic", header: auth}, status: 500, code: "INTERNAL_ERROR"},
 				{name: "own deadline", call: call{method: "GET", path: "/slow"}, status: 503, code: "TIMEOUT"},
 				{name: "unknown path", call: call{method: "GET", path: "/nope"}, status: 404, code: "ROUTE_NOT_FOUND", want: map[string]any{"type": "about:blank"}},
@@ -280,6 +286,54 @@ func TestEndToEnd(t *testing.T) {
 				}
 			})
 
+			t.Run("upstream token expired", func(t *testing.T) {
+				for i := range 2 {
+					r := call{method: "GET", path: "/upstream/embeddings?fail=expired", header: auth}.do(t, base)
+					if r.status != 200 || !strings.Contains(string(r.body), "text-embedding-3-small") {
+						t.Fatalf("call %d: %d %s", i+1, r.status, r.body)
+					}
+				}
+				// The first call: a token, a 401 for it, a new token, the
+				// call again; the second reuses the new token.
+				if tokens, calls := fakeCalls(logs, "oauth-embeddings", "/oauth/token"), fakeCalls(logs, "oauth-embeddings", "/v1/embeddings"); tokens != 2 || calls != 3 {
+					t.Errorf("the fake issued %d tokens and got %d calls, want 2 and 3", tokens, calls)
+				}
+			})
+
+			t.Run("upstream quota used up", func(t *testing.T) {
+				if r := (call{method: "GET", path: "/upstream/quota"}).do(t, base); r.status != 200 {
+					t.Fatalf("first call: %d %s", r.status, r.body)
+				}
+				for i := range 3 {
+					r := call{method: "GET", path: "/upstream/quota"}.do(t, base)
+					checkHeldBack(t, r, "UPSTREAM_RATE_LIMITED", production)
+					if i == 0 && t.Failed() {
+						return
+					}
+				}
+				if n := fakeCalls(logs, "quota-search", ""); n != 1 {
+					t.Errorf("the fake got %d calls, want 1: the others were answered without one", n)
+				}
+			})
+
+			t.Run("upstream that stays down", func(t *testing.T) {
+				for i := range 5 {
+					r := call{method: "GET", path: "/upstream/flaky"}.do(t, base)
+					if p, err := problemtest.CheckBody(r.status, r.header, r.body); err != nil || p.Code != "UPSTREAM_ERROR" {
+						t.Fatalf("call %d: %d %v %s", i+1, r.status, err, r.body)
+					}
+				}
+				for range 3 {
+					checkHeldBack(t, call{method: "GET", path: "/upstream/flaky"}.do(t, base), "UPSTREAM_CIRCUIT_OPEN", production)
+				}
+				if n := fakeCalls(logs, "flaky-recommendations", ""); n != 5 {
+					t.Errorf("the fake got %d calls, want 5: the breaker answered the others", n)
+				}
+				if !strings.Contains(logs.String(), "breaker open") {
+					t.Error("no log record names the breaker's state")
+				}
+			})
+
 			t.Run("type URIs resolve", func(t *testing.T) {
 				for _, c := range []call{{method: "GET", path: "/users/999"}, {method: "POST", path: "/transfers"}} {
 					r := c.do(t, base)
@@ -298,7 +352,7 @@ func TestEndToEnd(t *testing.T) {
 
 			t.Run("logs", func(t *testing.T) {
 				out := logs.String()
-				for _, s := range []string{clientToken, clientCookie, clientPass, upstreamAPIKey} {
+				for _, s := range []string{clientToken, clientCookie, clientPass, upstreamAPIKey, oauthClientSecret, oauthTokenPrefix} {
 					if strings.Contains(out, s) {
 						t.Errorf("a log line carries %q", s)
 					}
@@ -349,4 +403,38 @@ func checkFields(t *testing.T, body map[string]any, want []string) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("errors[] = %v, want %v", got, want)
 	}
+}
+
+// checkHeldBack checks the answer to a call the demo's upstream client
+// did not send: a 503 problem of code with a Retry-After of 1 to 30
+// seconds, showing nothing of the upstream in production.
+func checkHeldBack(t *testing.T, r response, code string, production bool) {
+	t.Helper()
+	p, err := problemtest.CheckBody(r.status, r.header, r.body)
+	if err != nil || r.status != http.StatusServiceUnavailable || p.Code != code {
+		t.Fatalf("%d %v %s, want 503 %s", r.status, err, r.body, code)
+	}
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 || s > 30 {
+		t.Errorf("Retry-After %q, want 1 to 30", r.header.Get("Retry-After"))
+	}
+	if leaks := problemtest.Leaks(r.body, upstreamSecrets...); production && len(leaks) > 0 {
+		t.Errorf("production body leaks %v: %s", leaks, r.body)
+	}
+}
+
+// fakeCalls counts the calls the demo's fake upstream name logged getting,
+// to path when it is not empty.
+func fakeCalls(logs *syncBuffer, name, path string) int {
+	n := 0
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if !strings.Contains(line, "fake upstream called") {
+			continue
+		}
+		text := strings.Contains(line, " fake="+name+" ") && (path == "" || strings.Contains(line, " path="+path))
+		json := strings.Contains(line, `"fake":"`+name+`"`) && (path == "" || strings.Contains(line, `"path":"`+path+`"`))
+		if text || json {
+			n++
+		}
+	}
+	return n
 }

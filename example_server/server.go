@@ -92,6 +92,13 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		}
 		cfg.upstreamURL, stop = fake.url, func() { fake.close(); sh.close() }
 	}
+	demos, err := newUpstreamDemos(cfg.logger, catalog) // upstream_demos.go
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	stopEmbeddings := stop
+	stop = func() { stopEmbeddings(); demos.close() }
 	a := &app{
 		users: newUserStore(),
 		bank:  newBank(cfg.transferDelay),
@@ -120,7 +127,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		{"GET", "/users/{id}", middleware.Handle(a.getUser)},
 		{"POST", "/transfers", idem(middleware.Handle(a.createTransfer))},
 		{"GET", "/accounts/{id}", middleware.Handle(a.getAccount)},
-		{"GET", "/upstream/embeddings", middleware.Handle(a.embed)},
+		{"GET", "/upstream/embeddings", demos.expired(middleware.Handle(a.embed))},
 		// 5 a minute per client, with the RateLimit fields on every
 		// answer and a 429 problem beyond.
 		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, append(sh.limit, httprate.WithLimitHandler(rl.Limited))...)(
@@ -142,6 +149,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		{"GET", "/export", http.TimeoutHandler(http.HandlerFunc(slowExport), 50*time.Millisecond, "export timed out")},
 		{"GET", "/problems/", middleware.Handle(problemdocs.Pages(catalog, bundle))},
 	}
+	routes = append(routes, demos.routes()...)
 	if cfg.mux == "std" {
 		return stdRouter(pl, routes), stop, nil
 	}

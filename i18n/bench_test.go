@@ -46,25 +46,27 @@ type english struct{}
 func (english) Language() string                   { return "en" }
 func (english) Translate(m problem.Message) string { return m.String() }
 
-// BenchmarkFixedCache is the reason for the translator's cache of messages
-// without data (titles, field labels): a cached title costs a map lookup,
-// an uncached one a go-i18n lookup with its plural machinery. A localized
-// 404 has one title; a 422 with three invalid fields, a title and three
-// labels.
-func BenchmarkFixedCache(b *testing.B) {
+// BenchmarkSingular is the reason a translator renders a message without
+// a count from its own index of the bundle's "other" forms rather than
+// through go-i18n's Localize, which matches the language and works out a
+// plural form on every call: half the time, some 0.7 µs saved per message
+// here, and a localized 404 has two such messages, its title and detail, a
+// tenth of its path.
+func BenchmarkSingular(b *testing.B) {
 	bundle := newBundle(b, i18n.Options{})
 	ko := bundle.Negotiate("ko")
-	title := problem.RouteNotFound.TitleMessage()
-	b.Run("uncached", func(b *testing.B) {
+	detail := problem.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7})
+	goi18n := i18n.GoI18n(bundle, "ko")
+	b.Run("go-i18n", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			i18n.Uncached(ko, title)
+			_, _ = goi18n(detail)
 		}
 	})
-	b.Run("cached", func(b *testing.B) {
+	b.Run("problemkit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			ko.Translate(title)
+			ko.Translate(detail)
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 
+	"github.com/problemkit/problemkit/internal/tmpl"
 	"github.com/problemkit/problemkit/locales"
 	"github.com/problemkit/problemkit/problem"
 )
@@ -109,33 +110,65 @@ func New(opts Options) (*Bundle, error) {
 
 	b := &Bundle{bundle: gb, tags: append([]language.Tag(nil), gb.LanguageTags()...), files: files, builtin: builtin}
 	b.matcher = language.NewMatcher(b.tags)
-	localizers := make([]*goi18n.Localizer, len(b.tags))
-	for i, tag := range b.tags {
-		localizers[i] = goi18n.NewLocalizer(gb, tag.String())
+	others, err := b.singulars()
+	if err != nil {
+		return nil, err
 	}
 	b.translators = make([]*translator, len(b.tags))
 	for i, tag := range b.tags {
-		b.translators[i] = &translator{lang: tag.String(), chain: b.chain(i, localizers)}
+		t := &translator{lang: tag.String()}
+		for _, j := range b.chain(i) {
+			t.chain = append(t.chain, goi18n.NewLocalizer(gb, b.tags[j].String()))
+			t.others = append(t.others, others[j])
+		}
+		b.translators[i] = t
 	}
 	return b, nil
 }
 
-// chain returns the localizers tried in turn for the language at index i:
-// the language itself, its supported parents ("pt-BR", then "pt"), then the
-// default language.
-func (b *Bundle) chain(i int, localizers []*goi18n.Localizer) []*goi18n.Localizer {
-	chain := []*goi18n.Localizer{localizers[i]}
-	seen := map[int]bool{i: true}
+// singulars returns, per language of b.tags, the compiled "other" form of
+// each message by ID, the last file winning as in go-i18n: the messages a
+// translator renders without go-i18n's plural machinery when they have no
+// count (see translator.localize).
+func (b *Bundle) singulars() ([]map[string]*tmpl.Template, error) {
+	out := make([]map[string]*tmpl.Template, len(b.tags))
+	for i := range out {
+		out[i] = make(map[string]*tmpl.Template)
+	}
+	for _, f := range b.files {
+		i := slices.Index(b.tags, f.Tag)
+		if i < 0 {
+			continue
+		}
+		for _, m := range f.Messages {
+			if m.Other == "" {
+				delete(out[i], m.ID) // a later file without "other" overrides it
+				continue
+			}
+			t, err := tmpl.Compile(m.Other, funcs)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: message %q: %w", m.ID, err)
+			}
+			out[i][m.ID] = t
+		}
+	}
+	return out, nil
+}
+
+// chain returns the indexes in b.tags of the languages tried in turn for
+// the language at index i: the language itself, its supported parents
+// ("pt-BR", then "pt"), then the default language.
+func (b *Bundle) chain(i int) []int {
+	chain := []int{i}
 	for p := b.tags[i].Parent(); p != language.Und; p = p.Parent() {
 		for j, t := range b.tags {
-			if t == p && !seen[j] {
-				chain = append(chain, localizers[j])
-				seen[j] = true
+			if t == p && !slices.Contains(chain, j) {
+				chain = append(chain, j)
 			}
 		}
 	}
-	if !seen[0] {
-		chain = append(chain, localizers[0])
+	if !slices.Contains(chain, 0) {
+		chain = append(chain, 0)
 	}
 	return chain
 }

@@ -26,10 +26,11 @@
 //
 // # What a Bundle holds
 //
-// Nothing a client chooses can grow a Bundle. Translations of messages
-// without data are cached per language, but only those the bundle has, one
-// entry per message at most. The negotiation cache keeps at most 1,024
-// Accept-Language values of at most 128 bytes each.
+// Nothing a client chooses can grow a Bundle. Its messages are compiled
+// once, by New; a message without a count is rendered from them directly,
+// one with a count through go-i18n's plural rules; no translation is
+// cached. The negotiation cache keeps at most 1,024 Accept-Language values
+// of at most 128 bytes each.
 //
 // # Negotiation
 //

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
-	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 
@@ -18,13 +17,10 @@ import (
 type translator struct {
 	lang  string              // BCP 47 tag of the language, for Content-Language
 	chain []*goi18n.Localizer // the language, its supported parents, the default
-
-	// fixed caches the text of bundle messages without data or count, such
-	// as titles and field labels: it cannot change for a language. Only
-	// messages found in the bundle are kept, so it holds at most one entry
-	// per message of the bundle, whatever the requests ask for.
-	mu    sync.RWMutex
-	fixed map[string]string
+	// others are the "other" forms of the chain's messages, by ID: what a
+	// message without a count renders, as go-i18n would, without its
+	// plural machinery and language matching on every call.
+	others []map[string]*tmpl.Template
 }
 
 var (
@@ -43,36 +39,27 @@ func (t *translator) Language() string { return t.lang }
 // then to the default language, then to m's literal text (Text, Label), or
 // else its English default; Translate never fails.
 func (t *translator) Translate(m problem.Message) string {
-	fixed := m.ID != "" && len(m.Data) == 0 && m.Count == nil
-	if fixed {
-		t.mu.RLock()
-		s, ok := t.fixed[m.ID]
-		t.mu.RUnlock()
-		if ok {
-			return s
-		}
-	}
-	s, found := t.localize(m)
-	if found && fixed {
-		t.mu.Lock()
-		if t.fixed == nil {
-			t.fixed = make(map[string]string)
-		}
-		t.fixed[m.ID] = s
-		t.mu.Unlock()
-	}
+	s, _ := t.localize(m)
 	return s
 }
 
-// localize is Translate without the cache; it reports whether the text came
-// from the bundle.
+// localize is Translate that also reports whether the text came from the
+// bundle.
 func (t *translator) localize(m problem.Message) (string, bool) {
 	count := pluralCount(m.Count)
-	if m.ID != "" {
+	if m.ID != "" && count == nil {
+		for _, msgs := range t.others {
+			if tpl := msgs[m.ID]; tpl != nil {
+				return tpl.Execute(tmpl.Data{Values: m.Data, Resolver: t}), true
+			}
+		}
+	} else if m.ID != "" {
+		// A count: go-i18n picks the plural form of the language.
+		data := tmpl.Data{Values: m.Data, Count: count, Resolver: t}
 		for _, l := range t.chain {
 			s, err := l.Localize(&goi18n.LocalizeConfig{
 				MessageID:      m.ID,
-				TemplateData:   tmpl.Data{Values: m.Data, Count: count, Resolver: t},
+				TemplateData:   data,
 				PluralCount:    count,
 				TemplateParser: textParser{},
 			})

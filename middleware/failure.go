@@ -31,6 +31,9 @@ type Failure struct {
 	Problem *problem.Problem
 
 	attrs []slog.Attr
+	// shared says Problem.Extensions is the Error's own map, copied on
+	// the first SetMember.
+	shared bool
 }
 
 // SetMember adds the extension member name to the problem, if there is
@@ -46,8 +49,12 @@ func (f *Failure) SetMember(name string, value any) bool {
 	if _, taken := f.Problem.Extensions[name]; taken {
 		return false
 	}
-	if f.Problem.Extensions == nil {
-		f.Problem.Extensions = make(map[string]any, 1)
+	if f.shared || f.Problem.Extensions == nil {
+		ext := make(map[string]any, len(f.Problem.Extensions)+1)
+		for k, v := range f.Problem.Extensions {
+			ext[k] = v
+		}
+		f.Problem.Extensions, f.shared = ext, false
 	}
 	f.Problem.Extensions[name] = value
 	return true

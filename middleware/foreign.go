@@ -37,6 +37,9 @@ func (s *state) foreign(status int, h http.Header) bool {
 	if s.keep || s.p.keepForeign {
 		return false
 	}
+	if v := h["Content-Type"]; len(v) == 1 && (v[0] == problem.MediaType || v[0] == problem.MediaTypeXML) {
+		return false // the pipeline's own answer
+	}
 	ct := h.Get("Content-Type")
 	mt, _, _ := mime.ParseMediaType(ct)
 	if mt == problem.MediaType || mt == problem.MediaTypeXML {

@@ -1,10 +1,10 @@
 package middleware
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -53,8 +53,17 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	if rctx := chi.RouteContext(ctx); route == "" && rctx != nil {
 		route = rctx.RoutePattern()
 	}
-	attrs := make([]slog.Attr, 0, 12)
-	attrs = append(attrs,
+	msg := "request failed"
+	switch {
+	case f.pe != nil:
+		msg = "panic recovered"
+	case e.Code() == problem.ClientClosedRequest:
+		msg = "client closed request"
+	}
+	// The attributes are gathered on the stack and added at once: the
+	// record then grows its storage once.
+	var buf [12]slog.Attr
+	attrs := append(buf[:0],
 		slog.String("requestId", clip.Log(f.id, logIDBytes)),
 		slog.String("method", clip.Log(r.Method, logMethodBytes)),
 		slog.String("route", clip.Log(route, logRouteBytes)),
@@ -65,9 +74,8 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	if fields := e.Fields(); len(fields) > 0 {
 		attrs = append(attrs, slog.String("fields", fieldRules(fields)))
 	}
-	attrs = append(attrs, slog.String("error", clip.Log(f.err.Error(), logErrorBytes)))
-	var pe *PanicError
-	if errors.As(f.err, &pe) {
+	attrs = append(attrs, slog.String("error", clip.Log(f.errorText(), logErrorBytes)))
+	if pe := f.pe; pe != nil {
 		attrs = append(attrs,
 			slog.String("panic", clip.Log(fmt.Sprint(pe.Value), logPanicBytes)),
 			slog.String("stack", clip.Log(string(pe.Stack), logStackBytes)))
@@ -79,14 +87,22 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 		attrs = append(attrs, slog.String("warning", clip.Log(f.warning, logWarningBytes)))
 	}
 	attrs = append(attrs, f.attrs...)
-	msg := "request failed"
-	switch {
-	case pe != nil:
-		msg = "panic recovered"
-	case e.Code() == problem.ClientClosedRequest:
-		msg = "client closed request"
+	// The record goes to the handler directly, with no source: slog's
+	// Logger would walk the stack for a call site, which is the pipeline's.
+	rec := slog.NewRecord(time.Now(), level, msg, 0)
+	rec.AddAttrs(attrs...)
+	_ = p.log.Handler().Handle(ctx, rec)
+}
+
+// errorText is the text of the failure's error for the log: err.Error(),
+// except for the common case of a 4xx code's Error returned as it is and
+// answered in English, whose text is its code and the detail the client
+// got (not redacted: a 4xx), which need not be rendered again.
+func (f *failure) errorText() string {
+	if f.err != error(f.e) || f.e.Unwrap() != nil || f.lang != "en" || f.doc.Detail == "" || f.e.Code().Status >= 500 {
+		return f.err.Error()
 	}
-	p.log.LogAttrs(ctx, level, msg, attrs...)
+	return f.e.Code().Code + ": " + f.doc.Detail
 }
 
 // fieldRules lists the field:rule pairs of field errors as one string, not

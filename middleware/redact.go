@@ -31,17 +31,13 @@ func (p *Pipeline) redact(f *failure) {
 		extra = 1
 	}
 	if p.production && code.Status >= 500 {
-		f.title = code.TitleMessage()
-		if code.Detail != "" {
-			f.detail = code.DetailMessage(f.e.Extensions())
-		}
-		f.doc.Extensions = copyMembers(f.e.Extensions(), extra)
+		f.declared = true
+		f.doc.Extensions, f.sharedExt = copyMembers(f.e.Extensions(), extra)
 		return
 	}
-	f.title, f.detail = f.e.Title(), f.e.Detail()
 	fields := f.e.Fields()
 	f.fields = fields[:min(len(fields), clip.Errors)]
-	f.doc.Extensions = copyMembers(f.e.Extensions(), extra)
+	f.doc.Extensions, f.sharedExt = copyMembers(f.e.Extensions(), extra)
 	if !p.production {
 		if f.doc.Extensions == nil {
 			f.doc.Extensions = make(map[string]any, 1)
@@ -50,12 +46,18 @@ func (p *Pipeline) redact(f *failure) {
 	}
 }
 
-// copyMembers copies the extension members for the wire document, with room
-// for extra more, and cuts every string member to clip.Message bytes: a
-// member may hold what a client or another service sent.
-func copyMembers(m map[string]any, extra int) map[string]any {
+// copyMembers returns the extension members for the wire document, every
+// string member cut to clip.Message bytes (a member may hold what a client
+// or another service sent): m itself when nothing needs cutting and no
+// member is to be added (extra is 0), which the document then shares with
+// the Error and must not modify (see Failure.SetMember); otherwise a copy
+// with room for extra more.
+func copyMembers(m map[string]any, extra int) (members map[string]any, shared bool) {
 	if len(m) == 0 {
-		return nil
+		return nil, false
+	}
+	if extra == 0 && !longString(m) {
+		return m, true
 	}
 	out := make(map[string]any, len(m)+extra)
 	for k, v := range m {
@@ -64,7 +66,17 @@ func copyMembers(m map[string]any, extra int) map[string]any {
 		}
 		out[k] = v
 	}
-	return out
+	return out, false
+}
+
+// longString reports whether a string member of m is over clip.Message.
+func longString(m map[string]any) bool {
+	for _, v := range m {
+		if s, ok := v.(string); ok && len(s) > clip.Message {
+			return true
+		}
+	}
+	return false
 }
 
 // localize is the third stage: it writes the texts redact chose in the
@@ -76,7 +88,14 @@ func (p *Pipeline) localize(f *failure, tr problem.Translator) {
 		}
 		return clip.String(tr.Translate(m), clip.Message)
 	}
-	f.doc.Title, f.doc.Detail = text(f.title), text(f.detail)
+	if code := f.e.Code(); f.declared {
+		f.doc.Title = text(code.TitleMessage())
+		if code.Detail != "" {
+			f.doc.Detail = text(code.DetailMessage(f.e.Extensions()))
+		}
+	} else {
+		f.doc.Title, f.doc.Detail = text(f.e.Title()), text(f.e.Detail())
+	}
 	if len(f.fields) > 0 {
 		f.doc.Errors = make([]problem.FieldError, len(f.fields))
 		for i, fe := range f.fields {

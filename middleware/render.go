@@ -22,6 +22,7 @@ var staleHeaders = [...]string{"Content-Length", "Content-Encoding", "Content-Ra
 // copies instead of writing into the shared array.
 var (
 	hdrProblemJSON = []string{problem.MediaType}
+	hdrProblemXML  = []string{problem.MediaTypeXML}
 	hdrNoStore     = []string{"no-store"}
 	hdrNosniff     = []string{"nosniff"}
 	hdrVary        = []string{"Accept, Accept-Language"}
@@ -50,7 +51,8 @@ func (p *Pipeline) render(w http.ResponseWriter, f *failure) {
 		h[http.CanonicalHeaderKey(k)] = slices.Clip(vs)
 	}
 	if f.lang != "" {
-		h["Content-Language"] = []string{f.lang}
+		f.hdr[1] = f.lang
+		h["Content-Language"] = f.hdr[1:2:2]
 	}
 	if _, ok := h["Vary"]; ok {
 		addVary(h, "Accept")
@@ -58,7 +60,8 @@ func (p *Pipeline) render(w http.ResponseWriter, f *failure) {
 	} else {
 		h["Vary"] = hdrVary
 	}
-	p.send(w, r, f.doc.Status, ctype, body, f.id)
+	f.hdr[0] = strconv.Itoa(len(body))
+	p.send(w, r, f.doc.Status, ctype, body, f.id, f.hdr[0:1:1])
 }
 
 // clearStale removes the headers a handler may have set for the response
@@ -75,17 +78,23 @@ func clearStale(w http.ResponseWriter) http.Header {
 // send writes a problem body with the headers every problem carries: its
 // content type and length, no-store, nosniff and the request ID. HEAD
 // requests get the headers only.
-func (p *Pipeline) send(w http.ResponseWriter, r *http.Request, status int, ctype string, body []byte, id string) {
+// The header value slices are the caller's: clen holds Content-Length.
+func (p *Pipeline) send(w http.ResponseWriter, r *http.Request, status int, ctype string, body []byte, id string, clen []string) {
 	h := w.Header()
-	if ctype == problem.MediaType {
+	switch ctype {
+	case problem.MediaType:
 		h["Content-Type"] = hdrProblemJSON
-	} else {
+	case problem.MediaTypeXML:
+		h["Content-Type"] = hdrProblemXML
+	default:
 		h["Content-Type"] = []string{ctype}
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["Content-Length"] = clen
 	h["Cache-Control"] = hdrNoStore
 	h["X-Content-Type-Options"] = hdrNosniff
-	h.Set(p.idHeader, id)
+	if v := h[p.idHeader]; len(v) != 1 || v[0] != id { // Handler set it already
+		h.Set(p.idHeader, id)
+	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
@@ -113,5 +122,5 @@ func (p *Pipeline) writeMinimal(w http.ResponseWriter, r *http.Request, id strin
 	body := `{"type":"about:blank","title":"Internal Server Error","status":500,"code":"INTERNAL_ERROR","requestId":` + string(qid) +
 		`,"timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `"}`
 	clearStale(w)
-	p.send(w, r, http.StatusInternalServerError, problem.MediaType, []byte(body), id)
+	p.send(w, r, http.StatusInternalServerError, problem.MediaType, []byte(body), id, []string{strconv.Itoa(len(body))})
 }

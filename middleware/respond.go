@@ -25,10 +25,11 @@ type failure struct {
 	// mapError: what err means.
 	e *problem.Error
 
-	// redact: what the client may see, the texts still to be localized;
-	// doc holds the rest of the wire document.
-	title, detail problem.Message
-	fields        []problem.FieldError
+	// redact: what the client may see; doc holds the wire document but
+	// for its texts.
+	declared  bool // show only the code's declared title and detail
+	fields    []problem.FieldError
+	sharedExt bool // doc.Extensions is the Error's own map: read only
 
 	// localize: the texts, in the client's language.
 	doc  problem.Problem
@@ -38,6 +39,9 @@ type failure struct {
 	// decided to answer at all; what Options.OnFailure added.
 	note, warning string
 	attrs         []slog.Attr
+
+	pe  *PanicError // the panic, found once by mapError
+	hdr [2]string   // storage for Content-Length and Content-Language
 }
 
 // respond runs the pipeline for err — map, redact, localize, render, log —
@@ -100,7 +104,8 @@ func (p *Pipeline) observe(f *failure, status int, doc *problem.Problem) {
 	if p.onFailure == nil {
 		return
 	}
-	hf := Failure{Request: f.r, Err: f.err, Code: f.e.Code(), Status: status, Problem: doc}
+	hf := Failure{Request: f.r, Err: f.err, Code: f.e.Code(), Status: status, Problem: doc,
+		shared: f.sharedExt}
 	p.onFailure(&hf)
 	f.attrs = hf.attrs
 }
@@ -136,9 +141,12 @@ func (p *Pipeline) track(w http.ResponseWriter, f *failure) *responseWriter {
 // with the client still there: the server cancelled its own work (a call it
 // gave up on), which is a 500.
 func (p *Pipeline) mapError(f *failure) {
-	var pe *PanicError
+	if e, ok := f.err.(*problem.Error); ok && e.Unwrap() == nil && e.Code() != problem.ClientClosedRequest {
+		f.e = e // the common case: a handler returned a code's Error
+		return
+	}
 	switch {
-	case errors.As(f.err, &pe):
+	case errors.As(f.err, &f.pe):
 		f.e = problem.InternalError.New()
 	case errors.Is(f.err, context.Canceled) && f.r.Context().Err() != nil:
 		// Written all the same, so a client that closed only its sending

@@ -30,6 +30,7 @@ type Catalog struct {
 	codes map[string]*Code
 	order []*Code
 	rules []func(error) *Error // MapError and MapFunc, in order
+	uris  map[*Code]string     // the type URI of each registered code
 }
 
 // NewCatalog returns a catalog holding the built-in codes, whose relative
@@ -68,9 +69,13 @@ func (c *Catalog) Register(codes ...*Code) error {
 		}
 		seen[code.Code] = true
 	}
+	if c.uris == nil {
+		c.uris = make(map[*Code]string, len(codes))
+	}
 	for _, code := range codes {
 		c.codes[code.Code] = code
 		c.order = append(c.order, code)
+		c.uris[code] = resolveType(c.baseOrDefault(), code)
 	}
 	return nil
 }
@@ -105,11 +110,23 @@ func (c *Catalog) Codes() []*Code {
 // appended to the catalog's base. A nil or zero catalog uses
 // DefaultTypeBase.
 func (c *Catalog) TypeURI(code *Code) string {
-	base := DefaultTypeBase
-	if c != nil && c.base != "" {
-		base = c.base
+	if c == nil {
+		return resolveType(DefaultTypeBase, code)
 	}
-	return resolveType(base, code)
+	c.mu.RLock()
+	uri, ok := c.uris[code]
+	c.mu.RUnlock()
+	if ok {
+		return uri // worked out at Register: no work per response
+	}
+	return resolveType(c.baseOrDefault(), code)
+}
+
+func (c *Catalog) baseOrDefault() string {
+	if c.base != "" {
+		return c.base
+	}
+	return DefaultTypeBase
 }
 
 func resolveType(base string, code *Code) string {

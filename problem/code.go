@@ -406,6 +406,20 @@ var (
 		Action:      "Retry later; contact support if it persists.",
 		Members:     []Member{dependencyMember},
 	}
+	// UpstreamCircuitOpen is a service we stopped calling for a while
+	// after repeated failures: our circuit breaker for it is open, and the
+	// call was not sent.
+	UpstreamCircuitOpen = &Code{
+		Code: "UPSTREAM_CIRCUIT_OPEN", Status: http.StatusServiceUnavailable,
+		Title:       "Upstream service paused",
+		Detail:      "A service this API depends on keeps failing, so the API stopped calling it for a while. Please retry later.",
+		Description: "A service the API calls failed repeatedly, and the API's circuit breaker for it is open: the API answers at once instead of sending calls that would fail, until the breaker lets a trial call through.",
+		When:        "After consecutive failures of a dependency (timeouts, connection failures, server errors), for as long as the breaker stays open.",
+		Action:      "Wait for the number of seconds in Retry-After before retrying.",
+		Retryable:   true,
+		Headers:     []string{"Retry-After"},
+		Members:     []Member{dependencyMember},
+	}
 	// ClientClosedRequest is a request the client abandoned before the
 	// answer: it closed the connection, or its side of it. The problem is
 	// written all the same, with the non-standard status 499 (a client
@@ -659,7 +673,7 @@ func Builtin() []*Code {
 		ValidationFailed, InvalidParameter, PayloadTooLarge, UnsupportedMediaType,
 		Timeout, RateLimited, ServiceUnavailable,
 		UpstreamTimeout, UpstreamUnavailable, UpstreamError, UpstreamRateLimited,
-		UpstreamAuth, UpstreamRejected, ClientClosedRequest,
+		UpstreamAuth, UpstreamRejected, UpstreamCircuitOpen, ClientClosedRequest,
 		IdempotencyKeyMissing, IdempotencyKeyInvalid, IdempotencyKeyReused,
 		RequestInProgress, DuplicateRequest, IdempotencyUnavailable,
 		BadRequest, Unauthorized, Forbidden, NotFound, NotAcceptable, RequestTimeout,

@@ -21,8 +21,8 @@ import (
 // concurrently.
 type Error struct {
 	code   *Code
-	title  Message
-	detail Message
+	title  *Message // nil: the code's; a foreign problem's own otherwise
+	detail *Message // nil: the code's; set by WithDetail and WithMessage
 	ext    map[string]any
 	header http.Header
 	fields []FieldError
@@ -46,13 +46,15 @@ func (e *Error) ProblemError() *Error { return e }
 // (in production, only for 4xx problems). Prefer WithMessage for text
 // that should be translated.
 func (e *Error) WithDetail(text string) *Error {
-	e.detail = Text(text)
+	m := Text(text)
+	e.detail = &m
 	return e
 }
 
 // WithDetailf is WithDetail with fmt.Sprintf formatting.
 func (e *Error) WithDetailf(format string, args ...any) *Error {
-	e.detail = Textf(format, args...)
+	m := Textf(format, args...)
+	e.detail = &m
 	return e
 }
 
@@ -60,7 +62,7 @@ func (e *Error) WithDetailf(format string, args ...any) *Error {
 // application's messages at render time, with m.Data (and the problem's
 // extension members) as template data.
 func (e *Error) WithMessage(m Message) *Error {
-	e.detail = m
+	e.detail = &m
 	return e
 }
 
@@ -112,8 +114,8 @@ func (e *Error) Code() *Code {
 // Title returns the localizable title: the code's, unless the error came
 // from a foreign problem with its own.
 func (e *Error) Title() Message {
-	if !e.title.IsZero() {
-		return e.title
+	if e.title != nil && !e.title.IsZero() {
+		return *e.title
 	}
 	return e.Code().TitleMessage()
 }
@@ -123,7 +125,10 @@ func (e *Error) Title() Message {
 // extension members, then the message's own Data, which wins; the map may
 // be the Error's own and must not be modified.
 func (e *Error) Detail() Message {
-	m := e.detail
+	var m Message
+	if e.detail != nil {
+		m = *e.detail
+	}
 	if m.IsZero() {
 		if e.Code().Detail == "" {
 			return Message{}

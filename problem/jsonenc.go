@@ -67,7 +67,9 @@ func (w *jsonWriter) str(name, v string) {
 // U+FFFD, and U+2028/U+2029 escaped for JavaScript.
 func appendString(b *bytes.Buffer, s string) {
 	const hex = "0123456789abcdef"
-	valid := utf8.ValidString(s)
+	// Whether s is valid UTF-8 is asked at its first non-ASCII byte, of the
+	// rest only: ASCII strings, most of them, are read once.
+	checked, valid := false, false
 	b.WriteByte('"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -100,6 +102,9 @@ func appendString(b *bytes.Buffer, s string) {
 			i++
 			start = i
 			continue
+		}
+		if !checked {
+			checked, valid = true, utf8.ValidString(s[i:])
 		}
 		if valid {
 			// Valid UTF-8: only U+2028 and U+2029 (E2 80 A8/A9) need escaping.

@@ -55,6 +55,9 @@ func (c *Catalog) Map(err error) *Error {
 	if err == nil {
 		return nil
 	}
+	if e, ok := err.(*Error); ok {
+		return e // the common case, without errors.As's reflection
+	}
 	var p Provider
 	if errors.As(err, &p) {
 		if e := p.ProblemError(); e != nil {
@@ -201,9 +204,11 @@ func (c *Catalog) fromProblem(doc *Problem, err error) *Error {
 	// The foreign texts are literals: never run as templates.
 	code := &Code{Code: name, Status: status, Type: typ, Title: statusTitle(status)}
 	e := code.New().Wrap(err).noted(fmt.Sprintf("a foreign problem of code %s, which the catalog does not declare: answered with its own texts", name))
-	e.title = Text(title)
+	t := Text(title)
+	e.title = &t
 	if doc.Detail != "" {
-		e.detail = Text(doc.Detail)
+		d := Text(doc.Detail)
+		e.detail = &d
 	}
 	for k, v := range doc.Extensions {
 		e.With(k, v)

@@ -111,7 +111,10 @@ func statusTitle(code int) Template { return Template(StatusTitle(code)) }
 // characters are not escaped.
 func (p *Problem) MarshalJSON() ([]byte, error) {
 	w := &jsonWriter{first: true}
-	w.buf.Grow(384)
+	// Sized once for the common document: its strings, the member names
+	// and a little room for the rest.
+	w.buf.Grow(192 + len(p.Type) + len(p.Title) + len(p.Detail) + len(p.Instance) + len(p.Code) + len(p.RequestID) +
+		48*len(p.Extensions) + 160*len(p.Errors))
 	w.buf.WriteByte('{')
 	w.str("type", p.Type)
 	w.str("title", p.Title)

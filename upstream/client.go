@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -31,6 +32,15 @@ type Options struct {
 	// http.Client.Timeout. Zero means DefaultTimeout; negative means none
 	// beyond the request's context.
 	Timeout time.Duration
+	// Token sends an OAuth 2 access token with every request and renews
+	// it; see TokenOptions. The zero value sends none.
+	Token TokenOptions
+	// Quota holds calls back while the quota the upstream announced is
+	// used up; see QuotaOptions. It is on by default.
+	Quota QuotaOptions
+	// Breaker stops calling an upstream that keeps failing; see
+	// BreakerOptions. The zero value has no breaker.
+	Breaker BreakerOptions
 	// CheckRedirect is the redirect policy, as in http.Client; nil follows
 	// up to 10 redirects.
 	CheckRedirect func(req *http.Request, via []*http.Request) error
@@ -52,13 +62,23 @@ type Options struct {
 }
 
 // Client calls one upstream service and turns its failures into *Error
-// values. It is safe for concurrent use; make one per upstream at start-up.
+// values. It is safe for concurrent use; make one per upstream at start-up:
+// its token, quota and circuit breaker are the upstream's, shared by every
+// call.
 type Client struct {
 	service string
 	opts    Options
-	hc      *http.Client
-	rc      *retryablehttp.Client
-	policy  retryPolicy
+	base    http.RoundTripper
+	timeout time.Duration // per attempt; 0 for none
+	tokens  *tokens       // nil without a token source
+	quota   *quota        // nil when disabled
+	breaker *breaker      // nil without a breaker
+	// busyUntil is when the last 429 or 503 with a Retry-After said calls
+	// may be sent again, in Unix nanoseconds.
+	busyUntil atomic.Int64
+	hc        *http.Client
+	rc        *retryablehttp.Client
+	policy    retryPolicy
 }
 
 // New returns a Client for the upstream service, a name used in logs only.
@@ -74,10 +94,19 @@ func New(service string, opts Options) *Client {
 	case timeout < 0:
 		timeout = 0
 	}
-	hc := &http.Client{Transport: tr, Timeout: timeout, CheckRedirect: opts.CheckRedirect}
-	c := &Client{service: service, opts: opts, hc: hc, policy: newRetryPolicy(opts.Retry)}
+	c := &Client{
+		service: service, opts: opts, base: tr, timeout: timeout,
+		tokens:  newTokens(opts.Token),
+		quota:   newQuota(opts.Quota, opts.MaxRetryAfter),
+		breaker: newBreaker(service, opts.Breaker),
+		policy:  newRetryPolicy(opts.Retry),
+	}
+	// The attempt's timeout is the transport's, not http.Client.Timeout:
+	// http.Client replaces the error of a call its own timer ended with a
+	// text-only one, which would hide the *Error from an SDK's caller.
+	c.hc = &http.Client{Transport: transport{c}, CheckRedirect: opts.CheckRedirect}
 	c.rc = &retryablehttp.Client{
-		HTTPClient:   hc,
+		HTTPClient:   c.hc,
 		RetryWaitMin: c.policy.waitMin,
 		RetryWaitMax: c.policy.waitMax,
 		RetryMax:     c.policy.maxAttempts - 1,
@@ -95,6 +124,18 @@ func New(service string, opts Options) *Client {
 
 // Service returns the upstream's name given to New.
 func (c *Client) Service() string { return c.service }
+
+// HTTPClient returns an *http.Client for an SDK that takes one, so that the
+// SDK's calls share this Client's token, quota, circuit breaker and
+// per-attempt Timeout, and its failures still answer 502, 503 or 504 (see
+// the package doc, "Calling a service through an SDK"). Its transport
+// failures — and the calls the Client refuses to send — are *Error values
+// inside the *url.Error it returns; its responses, error statuses
+// included, are returned as they are, for the SDK to read. It does not
+// retry: the SDK does. Every call returns the same *http.Client; do not
+// modify it, and set no Timeout on it, since http.Client's own timeout
+// error would hide the *Error.
+func (c *Client) HTTPClient() *http.Client { return c.hc }
 
 // Do sends req, retrying as the retry policy allows, and returns the
 // response when its status is below 400; the caller must close its body.
@@ -180,7 +221,15 @@ func (c *Client) check(method string, u *url.URL, resp *http.Response, err error
 		}
 		var e *Error
 		if errors.As(err, &e) {
-			return nil, err
+			// The transport's: a copy with the attempts of the whole call,
+			// the last one not counted when it was not sent.
+			out := *e
+			out.Attempts = attempts
+			if out.notSent {
+				out.Attempts--
+			}
+			out.Breaker = c.breaker.describe()
+			return nil, &out
 		}
 		if attempts == 0 { // the request was unusable: not the upstream's failure
 			return nil, err
@@ -193,6 +242,7 @@ func (c *Client) check(method string, u *url.URL, resp *http.Response, err error
 		return nil, &Error{
 			Service: c.service, Label: c.opts.Label, Kind: transportKind(err),
 			Attempts: attempts, Method: method, URL: redact(u), Err: cause,
+			Breaker: c.breaker.describe(),
 		}
 	}
 	if resp.StatusCode < 400 {
@@ -202,12 +252,18 @@ func (c *Client) check(method string, u *url.URL, resp *http.Response, err error
 		method, u = resp.Request.Method, resp.Request.URL // after redirects
 	}
 	re := DecodeResponse(resp, c.opts.Decode)
+	return nil, c.responseError(re, method, u, attempts, re)
+}
+
+// responseError is the *Error of an error response, whose cause is err.
+func (c *Client) responseError(re *ResponseError, method string, u *url.URL, attempts int, err error) *Error {
 	ra, ok := ParseRetryAfter(re.Header.Get("Retry-After"), time.Now())
-	return nil, &Error{
+	return &Error{
 		Service: c.service, Label: c.opts.Label, Kind: kindOfStatus(re.Status),
 		Status: re.Status, RetryAfter: ra, Attempts: attempts,
-		Method: method, URL: redact(u), Response: re, Err: re,
-		advise: adviseRetryAfter(ra, ok, c.opts.DefaultRetryAfter, c.opts.MaxRetryAfter),
+		Method: method, URL: redact(u), Response: re, Err: err,
+		Breaker: c.breaker.describe(),
+		advise:  adviseRetryAfter(ra, ok, c.opts.DefaultRetryAfter, c.opts.MaxRetryAfter),
 	}
 }
 

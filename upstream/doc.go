@@ -18,11 +18,15 @@
 // or XML, or a common non-RFC error shape, see DecodeResponse) and
 // closed the body. Check does the same for a call made some other way.
 //
-// Why a Client and not an http.RoundTripper: a RoundTripper must return
+// Why Do and not only an http.RoundTripper: a RoundTripper must return
 // the response, whatever its status, and no error with it (see
 // http.RoundTripper), so it cannot turn a 503 into an error; and a retry
 // must replay the request body, which needs the request before it is sent.
-// Do is the one place that can do both.
+// Do is the one place that can do both. Every attempt, Do's and an SDK's
+// (see HTTPClient), goes through the Client's own RoundTripper, which
+// holds the call back while the quota is used up or the circuit breaker is
+// open, adds the access token, bounds the attempt with Options.Timeout and
+// turns a transport failure into an *Error.
 //
 // # What clients see
 //
@@ -35,6 +39,9 @@
 //	upstream 401 or 403              UPSTREAM_AUTH_FAILED   502
 //	upstream other 4xx               UPSTREAM_REJECTED      502
 //	context canceled                 CLIENT_CLOSED_REQUEST  499 (not written)
+//	quota used up (call not sent)    UPSTREAM_RATE_LIMITED  503 + Retry-After
+//	breaker open (call not sent)     UPSTREAM_CIRCUIT_OPEN  503 + Retry-After
+//	no token to be had               UPSTREAM_AUTH_FAILED   502
 //
 // An unreachable upstream is a 502, not a 503: this API acted as a gateway
 // and got no valid response (RFC 9110 §15.6.3). 503 is kept for "busy,
@@ -74,6 +81,63 @@
 // (start time, attempts) in the request's context. Its Backoff hook sees
 // only the response, so CheckRetry allows a retry only when the longest
 // wait Backoff may choose ends before the deadline.
+//
+// # Tokens, quotas and the circuit breaker
+//
+// Each Client keeps, for its upstream and across all its calls:
+//
+//   - an OAuth 2 access token from an oauth2.TokenSource, renewed ahead of
+//     its expiry and after a 401, which gets the request sent once more
+//     (see TokenOptions);
+//   - the quota the upstream announces (X-RateLimit-*, RateLimit-*, the
+//     IETF RateLimit field): at zero, calls are not sent until the reset
+//     and fail at once with 503 and a Retry-After, or wait for it when it
+//     is near (see QuotaOptions);
+//   - a circuit breaker on sony/gobreaker/v2, when Options.Breaker asks for
+//     one: after repeated failures it stops calling the upstream and
+//     answers 503 UPSTREAM_CIRCUIT_OPEN at once, with the time left before
+//     a trial call as Retry-After (see BreakerOptions).
+//
+// A call held back is never retried, and its *Error says "not sent".
+//
+// # Calling a service through an SDK
+//
+// Most services are called through their SDK, which takes an *http.Client
+// and returns its own error types. Give it HTTPClient's: its calls then
+// share the Client's token, quota, breaker and timeout. What reaches the
+// pipeline is the SDK's error, and which problem it becomes depends on its
+// shape:
+//
+//   - A transport failure — timeout, refused connection, DNS, TLS — and a
+//     call the Client held back are an *Error inside the *url.Error the
+//     http.Client returns. An SDK that returns that error as it is (as
+//     openai-go and other Stainless SDKs do), or wraps it (with %w, or in
+//     its own type with an Unwrap method, as the AWS SDK's OperationError
+//     does), needs nothing more: the pipeline finds the *Error, and
+//     answers 502, 503 or 504. Bound the call with Options.Timeout rather
+//     than with the SDK's own timeout: an SDK whose timeout fires returns
+//     its context's bare error (openai-go does), which the pipeline can
+//     only take for this API's own TIMEOUT.
+//   - An error response is the SDK's to read, so the http.Client returns
+//     it as it is, and the SDK makes its own error of it. Register that
+//     type with SDKErrors: the pipeline then answers it as the Client
+//     answers the response. SDKErrors reads the response the error keeps
+//     (openai-go, anthropic-sdk-go and other Stainless SDKs: Response;
+//     Azure: RawResponse; AWS: the smithy ResponseError's Response), or
+//     one built from its fields (googleapi.Error: Code and Header), or the
+//     status of a StatusCode() int or HTTPStatusCode() int method.
+//
+// Not covered: an SDK that turns a transport error into text (fmt.Errorf
+// with %v) loses the *Error, and its error is a 500, logged; an SDK error
+// type not registered with SDKErrors is mapped like any other error — with
+// a StatusCode() method, as if the upstream's status were this API's own.
+// A status alone cannot tell an upstream's 404 from a domain error's, so
+// SDKErrors asks for the type rather than guessing. An SDK that retries
+// connection errors retries the calls the Client holds back too: each
+// retry is held back again, without reaching the upstream, but the SDK
+// waits its backoff between them; lower its retries if that matters. The log record of an
+// SDK's failure holds the SDK's own error text, whatever it says: the
+// request URL with its query string, for some.
 //
 // # Rate limiting this API
 //

@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -41,12 +42,22 @@ const (
 	// (499); the middleware makes it a 500 when the client is in fact still
 	// there, since the server then cancelled the call itself.
 	Canceled
+	// CircuitOpen: the Client's circuit breaker is open after repeated
+	// failures, so the call was not sent. Answered as
+	// problem.UpstreamCircuitOpen, 503, with a Retry-After header: the time
+	// left before the breaker lets a trial call through.
+	CircuitOpen
 )
+
+// ErrQuotaExhausted is the cause of a RateLimited *Error whose call was not
+// sent because the upstream had announced that its quota was used up until
+// a reset still ahead (see QuotaOptions).
+var ErrQuotaExhausted = errors.New("upstream quota exhausted")
 
 var kindNames = [...]string{
 	Timeout: "timeout", Unreachable: "unreachable", ServerError: "server error",
 	RateLimited: "rate limited", AuthFailed: "auth failed", Rejected: "rejected",
-	Canceled: "canceled",
+	Canceled: "canceled", CircuitOpen: "circuit open",
 }
 
 // String returns the kind in lower case, such as "rate limited".
@@ -72,6 +83,8 @@ func (k Kind) code() *problem.Code {
 		return problem.UpstreamRejected
 	case Canceled:
 		return problem.ClientClosedRequest
+	case CircuitOpen:
+		return problem.UpstreamCircuitOpen
 	default:
 		return problem.UpstreamError
 	}
@@ -104,8 +117,11 @@ const (
 )
 
 // Error is a failed call to another service. Client.Do returns one for
-// every transport failure and every response of status 400 or more; find it
-// with errors.As.
+// every transport failure, every response of status 400 or more, and every
+// call the Client did not send (its quota used up, its circuit breaker
+// open, no token to be had); the http.Client of Client.HTTPClient returns
+// one, inside its *url.Error, for all but the responses. Find it with
+// errors.As.
 //
 // It implements problem.Provider: ProblemError maps the Kind to one of the
 // problem.Upstream* codes, never to the upstream's own status, and shows
@@ -125,7 +141,9 @@ type Error struct {
 	Status int
 	// RetryAfter is the upstream's Retry-After, zero when absent.
 	RetryAfter time.Duration
-	// Attempts is how many requests were sent, retries included.
+	// Attempts is how many requests were sent, retries included; zero for
+	// a call the Client refused to send, or for a failure an SDK reported
+	// (see SDKErrors), whose retries the Client does not see.
 	Attempts int
 	// Method and URL name the request for logs; URL has no user info,
 	// query or fragment.
@@ -133,9 +151,17 @@ type Error struct {
 	// Response is the upstream's error response, nil for a transport
 	// failure.
 	Response *ResponseError
-	// Err is the cause: the transport error, or Response.
+	// Err is the cause: the transport error, Response, the SDK's error, or
+	// why the call was not sent (ErrQuotaExhausted, the breaker's error, the
+	// token source's failure).
 	Err error
+	// Breaker is the state of the Client's circuit breaker after the call,
+	// for logs — "closed (2 of 5 failures)", "open", "half-open" — and
+	// empty for a Client without one.
+	Breaker string
 
+	// notSent reports a call the Client refused to send.
+	notSent bool
 	// advise is the Retry-After this API sends, in whole seconds; zero
 	// means computed with the defaults.
 	advise time.Duration
@@ -166,7 +192,13 @@ func (e *Error) Error() string {
 		details = append(details, "request id "+e.Response.RequestID)
 	}
 	if e.RetryAfter > 0 {
-		details = append(details, "retry after "+e.RetryAfter.String())
+		details = append(details, "retry after "+e.RetryAfter.Round(time.Millisecond).String())
+	}
+	if e.notSent {
+		details = append(details, "not sent")
+	}
+	if e.Breaker != "" {
+		details = append(details, "breaker "+e.Breaker)
 	}
 	if len(details) > 0 {
 		b.WriteString(" (")
@@ -190,18 +222,21 @@ func (e *Error) Error() string {
 //	AuthFailed   UPSTREAM_AUTH_FAILED   502
 //	Rejected     UPSTREAM_REJECTED      502
 //	Canceled     CLIENT_CLOSED_REQUEST  499
+//	CircuitOpen  UPSTREAM_CIRCUIT_OPEN  503  Retry-After
 //
 // The problem carries a "dependency" member only when Label is set.
 // RateLimited problems carry Retry-After: the upstream's, rounded up to
 // whole seconds and clamped to [1s, Options.MaxRetryAfter], or
-// Options.DefaultRetryAfter when it sent none. Every call returns a fresh
-// *problem.Error.
+// Options.DefaultRetryAfter when it sent none; for a call held back by the
+// quota, the time left before its reset. CircuitOpen problems carry the
+// time left before the breaker lets a trial call through. Every call
+// returns a fresh *problem.Error.
 func (e *Error) ProblemError() *problem.Error {
 	pe := e.Kind.code().New()
 	if e.Label != "" && e.Kind != Canceled {
 		pe.With("dependency", e.Label)
 	}
-	if e.Kind == RateLimited {
+	if e.Kind == RateLimited || e.Kind == CircuitOpen {
 		advise := e.advise
 		if advise <= 0 {
 			advise = adviseRetryAfter(e.RetryAfter, e.RetryAfter > 0, 0, 0)
@@ -230,8 +265,8 @@ func adviseRetryAfter(ra time.Duration, present bool, def, limit time.Duration) 
 
 // Debug returns what development mode shows of the failure under the
 // problem's "debug" member: service, kind, status, attempts, request,
-// Retry-After in seconds, the upstream's request ID, problem and body
-// excerpt, and the cause. The map is fresh; production must never show it.
+// Retry-After in seconds, the breaker's state, the upstream's request ID,
+// problem and body excerpt, and the cause. The map is fresh; production must never show it.
 func (e *Error) Debug() map[string]any {
 	d := map[string]any{
 		"service":  e.Service,
@@ -249,6 +284,12 @@ func (e *Error) Debug() map[string]any {
 	}
 	if e.RetryAfter > 0 {
 		d["retryAfter"] = int64((e.RetryAfter + time.Second - 1) / time.Second)
+	}
+	if e.Breaker != "" {
+		d["breaker"] = e.Breaker
+	}
+	if e.notSent {
+		d["sent"] = false
 	}
 	if r := e.Response; r != nil {
 		if r.RequestID != "" {

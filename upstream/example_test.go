@@ -54,7 +54,8 @@ func ExampleNew_retries() {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) < 3 {
-			w.WriteHeader(http.StatusBadGateway)
+			w.Header().Set("Retry-After", "0") // retry at once: examples wait for nothing
+			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
 		io.WriteString(w, "ok")

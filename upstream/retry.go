@@ -33,7 +33,8 @@ const (
 //   - the attempt failed in transport (a timeout of the attempt, a refused
 //     or reset connection, a temporary DNS failure — not a certificate
 //     error, an unknown host or a canceled context) or was answered 429,
-//     502, 503 or 504;
+//     502, 503 or 504 — never when the Client did not send it (its quota
+//     used up, its breaker open, no token to be had);
 //   - fewer than MaxAttempts attempts were made;
 //   - the wait ends before the request context's deadline and before
 //     MaxElapsed has passed since the first attempt.
@@ -177,8 +178,14 @@ func retryStatus(status int) bool {
 
 // permanent reports whether a transport error will not go away by itself:
 // a canceled context, an unknown host, a certificate the client does not
-// trust, a TLS handshake with a server that does not speak TLS.
+// trust, a TLS handshake with a server that does not speak TLS — or a call
+// the Client did not send, held back by the quota or the breaker, or
+// without a token.
 func permanent(err error) bool {
+	var e *Error
+	if errors.As(err, &e) && e.notSent {
+		return true
+	}
 	var dns *net.DNSError
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError

@@ -15,25 +15,38 @@ import (
 
 var timeType = reflect.TypeFor[time.Time]()
 
-// fieldErrors converts validator errors to field details, ordered by
-// position in the struct (then slice index, then map key), which is the
-// order validator walks structs in, made deterministic for maps.
-func (d *Decoder) fieldErrors(root reflect.Value, verrs validator.ValidationErrors) []problem.FieldError {
-	type item struct {
-		fe    problem.FieldError
-		order []order
-	}
-	items := make([]item, len(verrs))
+// fieldErrors converts validator errors about a value of type root to
+// field details, in the order validator walks structs (struct fields, then
+// slice elements by index), with map entries sorted by key.
+func (d *Decoder) fieldErrors(root reflect.Type, verrs validator.ValidationErrors) []problem.FieldError {
+	out := make([]problem.FieldError, len(verrs))
+	spans := make([][2]int, len(verrs)) // each one's sort key, in keys
+	keys := make([]order, 0, 2*len(verrs))
+	var s splitter
 	for i, fe := range verrs {
-		r := resolve(root, fe.StructNamespace())
-		items[i] = item{d.convert(r, fe), r.order}
+		loc, rest := s.locate(root, fe.Namespace(), fe.StructField())
+		out[i] = d.convert(loc, rest, fe)
+		spans[i] = [2]int{len(keys), len(keys) + len(loc.order)}
+		keys = append(keys, loc.order...)
 	}
-	slices.SortStableFunc(items, func(a, b item) int { return compareOrder(a.order, b.order) })
-	out := make([]problem.FieldError, len(items))
-	for i := range items {
-		out[i] = items[i].fe
+	cmp := func(i, j int) int { return compareOrder(keys[spans[i][0]:spans[i][1]], keys[spans[j][0]:spans[j][1]]) }
+	sorted := true
+	for i := 1; i < len(out) && sorted; i++ {
+		sorted = cmp(i-1, i) <= 0
 	}
-	return out
+	if sorted { // validator's order, unless a map was walked
+		return out
+	}
+	perm := make([]int, len(out))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, cmp)
+	sortedOut := make([]problem.FieldError, len(out))
+	for i, j := range perm {
+		sortedOut[i] = out[j]
+	}
+	return sortedOut
 }
 
 // counted lists the rules whose parameter is a count of characters or items
@@ -43,8 +56,9 @@ var counted = map[string]bool{
 	"gt": true, "gte": true, "lt": true, "lte": true,
 }
 
-// convert builds the field detail of one validator error.
-func (d *Decoder) convert(r resolved, fe validator.FieldError) problem.FieldError {
+// convert builds the field detail of one validator error, located at loc;
+// rest is its namespace without the root's name.
+func (d *Decoder) convert(loc *located, rest string, fe validator.FieldError) problem.FieldError {
 	rule := fe.Tag()
 	base := rule
 	if s, ok := shared[rule]; ok {
@@ -52,26 +66,40 @@ func (d *Decoder) convert(r resolved, fe validator.FieldError) problem.FieldErro
 	}
 	kind := kindOf(fe)
 	param := fe.Param()
-	data := map[string]any{}
+	var data map[string]any
 	suffix := ""
-	switch base {
+	// other returns the JSON path of the field a cross-field rule names by
+	// its Go name, relative to the struct declaring the failing field.
+	other := func(ref string) (path, bool) {
+		p, ok := jsonPath(loc.owner, ref)
+		if !ok {
+			return nil, false
+		}
+		return append(slices.Clip(loc.path[:loc.ownerLen]), p...), true
+	}
+	actual := fe.ActualTag() // an alias's own rule names the other fields
+	if s, ok := shared[actual]; ok {
+		actual = s
+	}
+	switch actual {
 	case "eqfield", "nefield", "gtfield", "gtefield", "ltfield", "ltefield", "fieldcontains", "fieldexcludes":
-		if p, ok := resolveType(r.parent, param); ok {
-			param = p.dotted()
-			data["otherField"] = d.label(append(slices.Clip(r.parentPath), p...))
+		if p, ok := other(param); ok {
+			param = p[loc.ownerLen:].dotted()
+			data = map[string]any{"otherField": d.label(p, p.dotted())}
 		}
 	case "required_if", "required_unless", "excluded_if", "excluded_unless":
 		words := splitParam(param)
 		var names []string
+		data = make(map[string]any, 6)
 		for i := 0; i+1 < len(words); i += 2 {
-			p, ok := resolveType(r.parent, words[i])
+			p, ok := other(words[i])
 			if !ok {
 				continue
 			}
-			words[i] = p.dotted()
+			words[i] = p[loc.ownerLen:].dotted()
 			names = append(names, words[i])
 			if len(words) == 2 {
-				data["otherField"] = d.label(append(slices.Clip(r.parentPath), p...))
+				data["otherField"] = d.label(p, p.dotted())
 				data["value"] = words[1]
 			}
 		}
@@ -83,11 +111,12 @@ func (d *Decoder) convert(r resolved, fe validator.FieldError) problem.FieldErro
 	case "required_with", "required_with_all", "required_without", "required_without_all",
 		"excluded_with", "excluded_with_all", "excluded_without", "excluded_without_all":
 		words := strings.Fields(param)
+		data = make(map[string]any, 4)
 		for i, w := range words {
-			if p, ok := resolveType(r.parent, w); ok {
-				words[i] = p.dotted()
+			if p, ok := other(w); ok {
+				words[i] = p[loc.ownerLen:].dotted()
 				if len(words) == 1 {
-					data["otherField"] = d.label(append(slices.Clip(r.parentPath), p...))
+					data["otherField"] = d.label(p, p.dotted())
 				}
 			}
 		}
@@ -97,7 +126,7 @@ func (d *Decoder) convert(r resolved, fe validator.FieldError) problem.FieldErro
 			data["otherFields"] = strings.Join(words, ", ")
 		}
 	case "oneof":
-		data["values"] = strings.Join(splitParam(param), ", ")
+		data = map[string]any{"values": d.values(param)}
 	}
 	var count any
 	if counted[base] && (kind == "string" || kind == "slice") {
@@ -105,17 +134,32 @@ func (d *Decoder) convert(r resolved, fe validator.FieldError) problem.FieldErro
 			count = n
 		}
 	}
-	key := d.pick(rule, base, kind, suffix)
-	out := d.detail(r.path, rule, param, key, data, count)
-	if d.echo && !r.secret && echoable(fe) {
+	dotted := rest
+	if loc.renamed {
+		dotted = loc.path.dotted()
+	}
+	var label problem.Message
+	if len(loc.path) == 1 && loc.first != nil && !loc.renamed {
+		label = loc.first.label // a top-level field, the most common
+	}
+	out := d.detail(loc.path, dotted, label, rule, param, d.pick(rule, base, kind, suffix), data, count)
+	if d.echo && !loc.secret && echoable(fe) {
 		out.Value = fe.Value()
 	}
 	return out
 }
 
-// pick returns the key of the most specific message d has for a rule.
+// pickKey is what the choice of a message depends on.
+type pickKey struct{ rule, base, kind, suffix string }
+
+// pick returns the key of the most specific message d has for a rule,
+// remembered per rule and kind: there are as many as the program's tags.
 func (d *Decoder) pick(rule, base, kind, suffix string) string {
-	cands := make([]string, 0, 8)
+	k := pickKey{rule, base, kind, suffix}
+	if key, ok := d.picked.Load(k); ok {
+		return key.(string)
+	}
+	var cands []string
 	if suffix != "" {
 		cands = append(cands, rule+suffix, base+suffix)
 	}
@@ -126,23 +170,29 @@ func (d *Decoder) pick(rule, base, kind, suffix string) string {
 	if kind != "" {
 		cands = append(cands, base+"."+kind)
 	}
-	cands = append(cands, base)
-	for _, k := range cands {
-		if _, ok := d.messages[k]; ok {
-			return k
+	key := "generic"
+	for _, c := range append(cands, base) {
+		if _, ok := d.messages[c]; ok {
+			key = c
+			break
 		}
 	}
-	return "generic"
+	d.picked.Store(k, key)
+	return key
 }
 
-// detail builds a field detail: the path, the rule and its parameter, and
-// the message of key with the field label, rule and param as data. Detail
-// is left to the renderer, which translates Message for the request.
-func (d *Decoder) detail(p path, rule, param, key string, data map[string]any, count any) problem.FieldError {
-	m := d.message(d.label(p), rule, param, key, data, count)
+// detail builds a field detail: the path (written dotted), the rule and
+// its parameter, and the message of key with the field label (made from
+// the path if zero), rule and param as data. Detail is left to the
+// renderer, which translates Message for the request.
+func (d *Decoder) detail(p path, dotted string, label problem.Message, rule, param, key string, data map[string]any, count any) problem.FieldError {
+	if label.IsZero() {
+		label = d.label(p, dotted)
+	}
+	m := d.message(label, rule, param, key, data, count)
 	return problem.FieldError{
 		Pointer: p.pointer(),
-		Field:   p.dotted(),
+		Field:   dotted,
 		Rule:    rule,
 		Param:   param,
 		Message: m,
@@ -152,7 +202,7 @@ func (d *Decoder) detail(p path, rule, param, key string, data map[string]any, c
 // message returns the localizable message of key for a field.
 func (d *Decoder) message(label problem.Message, rule, param, key string, data map[string]any, count any) problem.Message {
 	if data == nil {
-		data = make(map[string]any, 3)
+		data = make(map[string]any, 4)
 	}
 	data["field"] = label
 	data["rule"] = rule
@@ -161,22 +211,22 @@ func (d *Decoder) message(label problem.Message, rule, param, key string, data m
 	return problem.Message{ID: MessagePrefix + key, Default: t.other, One: t.one, Data: data, Count: count}
 }
 
-// label returns the localizable name of the field at p: message ID
-// "field.<path without indexes>" ("field.items.qty"), shown as the dotted
-// path ("items[0].qty") when no message file has it. The path is the
-// client's text (member names, map keys), so it is a literal, never a
-// template. The document root is "validation.body".
-func (d *Decoder) label(p path) problem.Message {
-	id := p.labelID()
+// label returns the localizable name of the field at p, written dotted:
+// message ID "field.<path without indexes>" ("field.items.qty"), shown as
+// the dotted path ("items[0].qty") when no message file has it. The path is
+// the client's text (member names, map keys), so it is a literal, never a
+// template, cut to clip.Field bytes like the field member. The document
+// root is "validation.body".
+func (d *Decoder) label(p path, dotted string) problem.Message {
+	id := p.labelID(dotted)
 	if id == "" {
-		if def := p.dotted(); def != "" {
-			return problem.Label(MessagePrefix+"body", clip.String(def, clip.Field))
+		if dotted != "" {
+			return problem.Label(MessagePrefix+"body", clip.String(dotted, clip.Field))
 		}
 		t := d.messages["body"]
 		return problem.Message{ID: MessagePrefix + "body", Default: t.other}
 	}
-	// Cut like the field member, so the detail names the field the same way.
-	return problem.Label("field."+clip.String(id, clip.Field), clip.String(p.dotted(), clip.Field))
+	return problem.Label("field."+clip.String(id, clip.Field), clip.String(dotted, clip.Field))
 }
 
 // kindOf classifies the failing value for the wording of its message.
@@ -210,6 +260,17 @@ func echoable(fe validator.FieldError) bool {
 		return fe.Type() == timeType
 	}
 	return false
+}
+
+// values returns the words of a oneof parameter joined by ", ",
+// remembered per parameter: there are as many as the program's tags.
+func (d *Decoder) values(param string) string {
+	if v, ok := d.oneof.Load(param); ok {
+		return v.(string)
+	}
+	v := strings.Join(splitParam(param), ", ")
+	d.oneof.Store(param, v)
+	return v
 }
 
 // splitParam splits a rule parameter into words the way validator does for

@@ -1,16 +1,14 @@
 package validation
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"mime"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -42,12 +40,14 @@ type Options struct {
 	// (FieldError.Value) — never for a field marked secret (see TagSecret),
 	// and only for strings, numbers, booleans and times.
 	EchoValues bool
-	// Validator is the validator instance to use, configured with the
-	// application's own rules and aliases. Nil means a new instance made with
-	// validator.WithRequiredStructEnabled. The Decoder never modifies it (it
-	// registers no tag name function on it): field names are resolved from
-	// StructNamespace and the json tags, so the instance may be shared.
-	Validator *validator.Validate
+	// Rules configures the Decoder's own validator before its first use:
+	// register custom validations, aliases, struct-level rules and custom
+	// types on v there. New panics if Rules returns an error, as a rule that
+	// cannot be registered is a bug of the program, found at start-up. The
+	// Decoder sets the tag name function itself (after Rules), so that
+	// field details name JSON fields; one set by Rules is replaced. A
+	// struct-level rule reports a field under its JSON name.
+	Rules func(v *validator.Validate) error
 	// Messages adds or replaces English messages, keyed like the built-in
 	// ones without the "validation." prefix: a rule ("iban"), or a rule and
 	// the kind of value ("min.string"). Default and One are used; the ID is
@@ -67,24 +67,31 @@ type Decoder struct {
 	validate      *validator.Validate
 	messages      map[string]text
 	acceptedValue string
+	picked        sync.Map // pickKey → message key, see pick
+	oneof         sync.Map // oneof parameter → values, see values
 }
 
-// New returns a Decoder configured by opts.
+// New returns a Decoder configured by opts, with a validator of its own
+// made with validator.WithRequiredStructEnabled. It panics if opts.Rules
+// returns an error.
 func New(opts Options) *Decoder {
 	d := &Decoder{
 		maxBytes:      opts.MaxBytes,
 		allowUnknown:  opts.AllowUnknownFields,
 		echo:          opts.EchoValues,
-		validate:      opts.Validator,
+		validate:      validator.New(validator.WithRequiredStructEnabled(), validator.WithTagNameFuncBlankOmit()),
 		messages:      english,
 		acceptedValue: strings.Join(accepted, ", "),
 	}
 	if d.maxBytes == 0 {
 		d.maxBytes = DefaultMaxBytes
 	}
-	if d.validate == nil {
-		d.validate = validator.New(validator.WithRequiredStructEnabled())
+	if opts.Rules != nil {
+		if err := opts.Rules(d.validate); err != nil {
+			panic(fmt.Errorf("validation: Options.Rules: %w", err))
+		}
 	}
+	d.validate.RegisterTagNameFunc(tagName)
 	if len(opts.Messages) > 0 {
 		d.messages = maps.Clone(english)
 		for k, m := range opts.Messages {
@@ -105,16 +112,13 @@ var defaultDecoder = sync.OnceValue(func() *Decoder { return New(Options{}) })
 // default Options, built on first use. See Decoder.Decode.
 func Decode(r *http.Request, v any) error { return defaultDecoder().Decode(r, v) }
 
-// Validate validates v with a Decoder of default Options. See
-// Decoder.Validate.
-func Validate(v any) error { return defaultDecoder().Validate(v) }
-
 // Params binds and validates the query, path and header parameters of r
 // into v with a Decoder of default Options. See Decoder.Params.
 func Params(r *http.Request, v any) error { return defaultDecoder().Params(r, v) }
 
 // Decode reads the JSON body of r into v, which must be a non-nil pointer,
-// and validates the result. It returns nil or a *problem.Error:
+// and validates the result: the one call for a request body. It returns nil
+// or a *problem.Error:
 //
 //   - UNSUPPORTED_MEDIA_TYPE (415) unless the Content-Type is
 //     application/json or a "+json" type (with no charset, or UTF-8);
@@ -122,7 +126,8 @@ func Params(r *http.Request, v any) error { return defaultDecoder().Params(r, v)
 //   - EMPTY_BODY (400) for a body that is empty or only white space;
 //   - MALFORMED_JSON (400) for a syntax error, with line, column and offset;
 //   - TRAILING_DATA (400) for anything but white space after the value;
-//   - INVALID_FIELD_TYPE (422) for a value of the wrong JSON type;
+//   - INVALID_FIELD_TYPE (422) for a value of the wrong JSON type, or one
+//     that its type's UnmarshalJSON or UnmarshalText refused;
 //   - UNKNOWN_FIELD (422) for a member no field takes, unless allowed;
 //   - VALIDATION_ERROR (422) listing every field that breaks a rule;
 //   - INTERNAL_ERROR (500) when v cannot be decoded into or validated at
@@ -131,7 +136,8 @@ func Params(r *http.Request, v any) error { return defaultDecoder().Params(r, v)
 // A struct (or a pointer to one) is validated with validator's Struct; a
 // slice, array or map with Var and "dive", so that struct elements are
 // validated too. Other values are only decoded. The body is read whole
-// (up to the limit) and is not restored.
+// (up to the limit) and is not restored. Validation functions registered
+// with RegisterValidationCtx get r.Context().
 func (d *Decoder) Decode(r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return problem.EmptyBody.New()
@@ -148,6 +154,9 @@ func (d *Decoder) Decode(r *http.Request, v any) error {
 	}
 	if d.maxBytes > 0 && r.ContentLength > d.maxBytes {
 		return problem.PayloadTooLarge.New().With("limit", d.maxBytes)
+	}
+	if err := undecodable(reflect.TypeOf(v)); err != nil {
+		return problem.InternalError.New().Wrap(err)
 	}
 	body, err := d.read(r)
 	if err != nil {
@@ -180,254 +189,44 @@ func (d *Decoder) read(r *http.Request) ([]byte, error) {
 	if d.maxBytes > 0 {
 		src = http.MaxBytesReader(nil, r.Body, d.maxBytes)
 	}
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(src); err != nil {
+	body, err := io.ReadAll(src) // grows by appending, from 512 bytes
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return nil, problem.PayloadTooLarge.New().With("limit", tooLarge.Limit).Wrap(err)
 		}
 		return nil, problem.MalformedRequest.New().Wrap(err)
 	}
-	return buf.Bytes(), nil
+	return body, nil
 }
 
-// bom is the UTF-8 byte order mark, which RFC 8259 §8.1 lets parsers ignore.
-var bom = []byte{0xEF, 0xBB, 0xBF}
-
-// unmarshal decodes one JSON value from body into v. Positions in problems
-// count from the start of body, byte order mark included.
-func (d *Decoder) unmarshal(body []byte, v any) error {
-	shift := 0
-	if bytes.HasPrefix(body, bom) {
-		shift = len(bom)
-	}
-	doc := body[shift:]
-	start := skipSpace(doc, 0)
-	if start == len(doc) {
-		return problem.EmptyBody.New()
-	}
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	if !d.allowUnknown {
-		dec.DisallowUnknownFields()
-	}
-	if err := dec.Decode(v); err != nil {
-		return d.decodeError(doc, shift, v, err)
-	}
-	if end := skipSpace(doc, int(dec.InputOffset())); end < len(doc) {
-		return problem.TrailingData.New().With("offset", end+shift)
-	}
-	return nil
-}
-
-// skipSpace returns the index of the first byte at or after i that is not
-// JSON white space.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// decodeError turns an error of encoding/json into a problem.
-func (d *Decoder) decodeError(doc []byte, shift int, v any, err error) error {
-	var (
-		syntax   *json.SyntaxError
-		typ      *json.UnmarshalTypeError
-		invalid  *json.InvalidUnmarshalError
-		tooLarge *http.MaxBytesError
-	)
-	switch {
-	case errors.As(err, &invalid):
-		return problem.InternalError.New().Wrap(err)
-	case errors.As(err, &tooLarge):
-		return problem.PayloadTooLarge.New().With("limit", tooLarge.Limit).Wrap(err)
-	case errors.As(err, &syntax):
-		// Offset counts the bytes read, the offending one included.
-		return malformed(doc, shift, int(syntax.Offset)-1, err)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return malformed(doc, shift, len(doc), err)
-	case errors.As(err, &typ):
-		return d.typeError(doc, v, typ)
-	}
-	if strings.HasPrefix(err.Error(), "json: cannot set embedded pointer") {
-		return problem.InternalError.New().Wrap(err) // v's type cannot be decoded into
-	}
-	if key, ok := unknownField(err); ok {
-		p, found := locateUnknown(doc, reflect.TypeOf(v), key)
-		if !found {
-			p = path{{name: key}}
-		}
-		return problem.UnknownField.New().WithFields(d.detail(p, "unknown", "", "unknown", nil, nil)).Wrap(err)
-	}
-	// An UnmarshalJSON or UnmarshalText method refused its input, such as
-	// time.Time a malformed date: the client's fault, but encoding/json does
-	// not say where.
-	return problem.InvalidFieldType.New().
-		WithMessage(problem.Message{ID: MessagePrefix + "body.value", Default: d.messages["body.value"].other}).
-		Wrap(err)
-}
-
-// malformed returns MALFORMED_JSON for an error at byte pos of doc.
-func malformed(doc []byte, shift, pos int, err error) error {
-	pos = min(max(pos, 0), len(doc))
-	line, col := 1, 1
-	for _, c := range doc[:pos] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	if line == 1 {
-		col += shift
-	}
-	return problem.MalformedJSON.New().
-		With("line", line).With("column", col).With("offset", pos+shift).
-		Wrap(err)
-}
-
-// unknownField parses the error encoding/json returns for an unknown
-// member: `json: unknown field "name"`, the name quoted by %q.
-func unknownField(err error) (string, bool) {
-	const prefix = "json: unknown field "
-	msg := err.Error()
-	if !strings.HasPrefix(msg, prefix) {
-		return "", false
-	}
-	name, uerr := strconv.Unquote(msg[len(prefix):])
-	return name, uerr == nil
-}
-
-// typeError returns INVALID_FIELD_TYPE for a value of the wrong JSON type.
-func (d *Decoder) typeError(doc []byte, v any, e *json.UnmarshalTypeError) error {
-	p, ok := locateOffset(doc, e.Offset)
-	if !ok || !consistent(p, e.Field) {
-		p = nil
-		for name := range strings.SplitSeq(e.Field, ".") {
-			if name != "" {
-				p = append(p, seg{name: name})
-			}
-		}
-	}
-	p = kinds(reflect.TypeOf(v), p)
-	want := jsonType(e.Type)
-	id := "type." + want
-	if want == "integer" && strings.HasPrefix(e.Value, "number ") && isInteger(strings.TrimPrefix(e.Value, "number ")) {
-		id = "type.range" // a whole number too large for its field
-	}
-	// encoding/json puts a rejected number's literal in Value ("number
-	// 123…"), and the cause is logged: keep only its JSON type, so that no
-	// field value — a secret one included — reaches the log.
-	cause := *e
-	cause.Value, _, _ = strings.Cut(e.Value, " ")
-	return problem.InvalidFieldType.New().WithFields(d.detail(p, "type", want, id, nil, nil)).Wrap(&cause)
-}
-
-// isInteger reports whether s is a JSON number with no fraction or exponent.
-func isInteger(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// consistent reports whether a path found by offset ends with the member
-// encoding/json named.
-func consistent(p path, field string) bool {
-	if field == "" {
-		return true
-	}
-	last := field[strings.LastIndexByte(field, '.')+1:]
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i].kind == segField {
-			return strings.EqualFold(p[i].name, last)
-		}
-	}
-	return false
-}
-
-// jsonType names the JSON type values of t are decoded from.
-func jsonType(t reflect.Type) string {
-	if t == nil {
-		return "object"
-	}
-	if custom(t) {
-		if t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		// Such as time.Time or a UUID: written as strings.
-		if t.Kind() == reflect.Struct || t.Kind() == reflect.Array || t.Kind() == reflect.String {
-			return "string"
-		}
-	}
-	t = indirect(t)
-	if t == reflect.TypeFor[json.Number]() {
-		return "number"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
-			return "string" // []byte is base64
-		}
-		return "array"
-	case reflect.Array:
-		return "array"
-	}
-	return "object"
-}
-
-// Validate validates v, a struct or a pointer to one, with the Decoder's
-// validator. It returns nil, VALIDATION_ERROR (422) listing every failing
-// field, or INTERNAL_ERROR (500) when v cannot be validated at all (such as
-// a nil pointer or a non-struct), which is a bug in the calling code.
-func (d *Decoder) Validate(v any) error { return d.validateStruct(context.Background(), v) }
-
-// ValidateCtx is Validate passing ctx to validation functions registered
-// with validator's RegisterValidationCtx.
-func (d *Decoder) ValidateCtx(ctx context.Context, v any) error { return d.validateStruct(ctx, v) }
-
-func (d *Decoder) validateStruct(ctx context.Context, v any) error {
-	err := d.validate.StructCtx(ctx, v)
-	return d.validationError(problem.ValidationFailed, reflect.ValueOf(v), err)
+// Validate validates v, a value decoded some other way than by Decode or
+// Params (from a message queue, a form, a file), with the Decoder's
+// validator: a struct or a pointer to one. It returns nil, VALIDATION_ERROR
+// (422) listing every failing field by its JSON name, or INTERNAL_ERROR
+// (500) when v cannot be validated at all (a nil pointer, a non-struct),
+// which is a bug in the calling code. Validation functions registered with
+// RegisterValidationCtx get ctx.
+func (d *Decoder) Validate(ctx context.Context, v any) error {
+	return d.validationError(reflect.TypeOf(v), d.validate.StructCtx(ctx, v))
 }
 
 // check validates a decoded value: structs with Struct, collections with
 // "dive", anything else not at all.
 func (d *Decoder) check(ctx context.Context, v any) error {
-	rv := reflect.ValueOf(v)
-	t := indirect(rv.Type())
+	t := indirect(reflect.TypeOf(v))
 	switch {
 	case t.Kind() == reflect.Struct && t != timeType:
-		return d.validateStruct(ctx, v)
+		return d.Validate(ctx, v)
 	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map:
-		err := d.validate.VarCtx(ctx, v, "dive")
-		return d.validationError(problem.ValidationFailed, rv, err)
+		return d.validationError(t, d.validate.VarCtx(ctx, v, "dive"))
 	}
 	return nil
 }
 
-// validationError turns an error of the validator into a problem.
-func (d *Decoder) validationError(code *problem.Code, root reflect.Value, err error) error {
+// validationError turns an error of the validator about a value of type
+// root into a problem.
+func (d *Decoder) validationError(root reflect.Type, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -438,5 +237,5 @@ func (d *Decoder) validationError(code *problem.Code, root reflect.Value, err er
 		return problem.InternalError.New().Wrap(err)
 	}
 	fields := d.fieldErrors(root, verrs)
-	return code.New().With("count", len(fields)).WithFields(fields...).Wrap(&RulesError{Errors: verrs, fields: fields})
+	return problem.ValidationFailed.New().With("count", len(fields)).WithFields(fields...).Wrap(&RulesError{Errors: verrs, fields: fields})
 }

@@ -9,10 +9,20 @@
 //		return err
 //	}
 //
-// Decode uses a Decoder of default Options; build your own with New to
-// change the body limit, allow unknown fields, echo rejected values, add
-// messages or bring a configured validator. A Decoder is built once and is
-// safe for concurrent use; the package holds no mutable settings.
+// # Which to use when
+//
+//   - A JSON request body: Decode (or Decoder.Decode). It reads, decodes
+//     and validates in one call; do not decode the body yourself first.
+//   - Query, path and header parameters: Params (or Decoder.Params).
+//   - A value decoded some other way (a message from a queue, a form, a
+//     file): Decoder.Validate(ctx, v), which validates only.
+//
+// The package-level Decode and Params use a Decoder of default Options,
+// built on first use. Build your own with New, once at start-up, to change
+// the body limit, allow unknown fields, echo rejected values, add messages
+// or register rules of your own: Options.Rules is handed the Decoder's own
+// validator to configure. A Decoder is safe for concurrent use; the package
+// holds no mutable settings.
 //
 // # What is checked, and the status of each failure
 //
@@ -31,6 +41,8 @@
 //   - INVALID_FIELD_TYPE (422): a value of the wrong JSON type, such as a
 //     string for an int field, with one field detail (rule "type", param the
 //     expected JSON type: string, number, integer, boolean, object or array);
+//     also a value a type's own UnmarshalJSON or UnmarshalText refused (a
+//     malformed time), with a field detail when encoding/json says where;
 //   - UNKNOWN_FIELD (422): a member no struct field takes (rule "unknown"),
 //     unless Options.AllowUnknownFields;
 //   - VALIDATION_ERROR (422): every field that breaks a validate rule, at
@@ -46,8 +58,11 @@
 //
 // Errors of the calling code, not of the client — a non-pointer passed to
 // Decode, a value validator cannot validate (validator's
-// InvalidValidationError) — are INTERNAL_ERROR (500) wrapping the cause, so
-// the middleware logs it and shows nothing.
+// InvalidValidationError), a type encoding/json cannot fill (an embedded
+// pointer to an unexported struct type with exported fields, refused for
+// every body, not only when a client sends one of those fields) — are
+// INTERNAL_ERROR (500) wrapping the cause, so the middleware logs it and
+// shows nothing.
 //
 // # Field details
 //
@@ -64,9 +79,41 @@
 // any problem.Translator, such as f.Message.String()
 // for English.
 //
-// Paths are resolved from validator's StructNamespace (Go names, which are
-// unambiguous) and the json tags, so the Decoder needs no tag name function
-// and never modifies a validator passed in Options.Validator.
+// The names come from the Decoder's own validator: New registers a tag
+// name function (RegisterTagNameFunc) that gives each field its JSON name,
+// no name to an embedded struct whose fields encoding/json promotes
+// (validator.WithTagNameFuncBlankOmit leaves it out of namespaces), and its
+// Go name to a json:"-" field, which keeps being validated. Field is
+// validator's Namespace without the root type's name; the types of the
+// value (cached per struct type, never the values) split it into the steps
+// of Pointer and tell a map key from a struct field. A map key holding "]"
+// followed by "[" or "." can make a namespace of nested maps read two ways;
+// the shorter first key wins. Errors come in the order validator walks the
+// value — fields in struct order, slice elements by index — with map
+// entries sorted by key (integer keys as numbers).
+//
+// # Reading encoding/json's failures
+//
+// No code here reads the text of another library's errors, which changes
+// between releases (encoding/json v2, GOEXPERIMENT=jsonv2, rewords it).
+// Syntax and type errors are read from their types and fields. Their
+// offsets mean different things in v1 and v2 (v1 counts the bad byte, and
+// points at the end of a wrong value; v2 points at the bad byte and the
+// start of the value): the Decoder asks the encoding/json it is linked with
+// once, on two documents whose answers are known, rather than trusting a
+// build tag that would pick wrong the day v2 is the only implementation.
+//
+// encoding/json names an unknown member only in its error text, and which
+// member a key decodes into (exact name, other cases, promoted fields) is
+// its own business, which v1 and v2 do not do alike. So when a body fails
+// with DisallowUnknownFields but decodes without it, the Decoder asks
+// encoding/json about pieces of the body — each member, or element, on the
+// way down, alone with the path above it — and reports the first member in
+// document order that it refuses. The pieces add up to a few times the
+// body's size; past that (a document nested thousands deep), the problem
+// says that there is an unknown member but not where. encoding/json checks
+// types whether or not unknown members are allowed, so a value of the
+// wrong type is reported before an unknown member.
 //
 // # Messages
 //
@@ -110,4 +157,13 @@
 // its query, path and header tags, then validates it; failures are
 // INVALID_PARAMETER (400) with field details naming the parameter and where
 // it lives (In), without a Pointer.
+//
+// # Rules of your own
+//
+// Options.Rules configures the Decoder's validator: RegisterValidation and
+// RegisterValidationCtx (which Decode and Params call with the request's
+// context), RegisterAlias, RegisterStructValidation, RegisterCustomTypeFunc.
+// A struct-level rule reports a field under its JSON name (its Go name is
+// understood too). A rule without a message of its own is rendered with
+// "validation.generic"; give it one in Options.Messages.
 package validation

@@ -1,11 +1,14 @@
 package validation_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+
+	"github.com/go-playground/validator/v10"
 
 	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
@@ -92,6 +95,46 @@ func ExampleDecoder_Params() {
 	// Output:
 	// query page: page must be 1 or greater
 	// query status: status must be one of open, paid
+}
+
+// Options.Rules registers rules of the application's own on the Decoder's
+// validator; Options.Messages words them.
+func ExampleNew_rules() {
+	dec := validation.New(validation.Options{
+		Rules: func(v *validator.Validate) error {
+			return v.RegisterValidation("sku", func(fl validator.FieldLevel) bool {
+				return strings.HasPrefix(fl.Field().String(), "SKU-")
+			})
+		},
+		Messages: map[string]problem.Message{"sku": {Default: "{{.field}} must start with SKU-"}},
+	})
+	type line struct {
+		Item string `json:"item" validate:"sku"`
+	}
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"item":"ABC-1"}`))
+	req.Header.Set("Content-Type", "application/json")
+	err := dec.Decode(req, new(line))
+	for _, f := range err.(*problem.Error).Fields() {
+		fmt.Printf("%s %s: %s\n", f.Pointer, f.Rule, f.Message.String())
+	}
+	// Output:
+	// #/item sku: item must start with SKU-
+}
+
+// Validate checks a value that did not come from a request body, such as
+// a message read from a queue, with the same rules and field names.
+func ExampleDecoder_Validate() {
+	dec := validation.New(validation.Options{})
+	var in CreateUser
+	if err := json.Unmarshal([]byte(`{"email":"a@b.co","name":"Ann","password":"correct horse","address":{"zip":"1"}}`), &in); err != nil {
+		panic(err)
+	}
+	err := dec.Validate(context.Background(), &in)
+	for _, f := range err.(*problem.Error).Fields() {
+		fmt.Printf("%s %s=%s\n", f.Pointer, f.Rule, f.Param)
+	}
+	// Output:
+	// #/address/zip len=5
 }
 
 // Messages lists every message ID with its English text, for locale files.

@@ -2,14 +2,20 @@ package validation
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/problemkit/problemkit/internal/clip"
 	"github.com/problemkit/problemkit/problem"
 )
 
@@ -36,8 +42,12 @@ type fuzzBody struct {
 	Deep   map[int]*fuzzItem `json:"deep" validate:"dive"`
 }
 
-// FuzzDecode feeds arbitrary bodies and content types to Decode: it must
-// never panic, and must answer nil or a 4xx *problem.Error.
+// FuzzDecode feeds arbitrary bodies and content types to Decode. Whatever
+// the client sends: the answer is nil or a 4xx *problem.Error; every field
+// detail is complete; the client's member names and map keys come back as
+// text (a literal label, cut to size, printed verbatim in the message and
+// never run as a template); a type error or unknown member points at a
+// place the body has; and the same body gets the same answer.
 func FuzzDecode(f *testing.F) {
 	seeds := []struct{ ct, body string }{
 		{"application/json", `{"name":"ann","email":"a@b.co","age":20,"score":1,"max":2,"when":"2020-01-01T00:00:00Z","items":[{"sku":"a1","qty":1,"opt":{"k":"v"}}],"kind":"a","fixed":["6ba7b810-9dad-11d1-80b4-00c04fd430c8","6ba7b811-9dad-11d1-80b4-00c04fd430c8"]}`},
@@ -56,8 +66,12 @@ func FuzzDecode(f *testing.F) {
 		{"application/json", "{\"\xff\":1}"},
 		{"application/json", `{"name":"a"} {"name":"b"}`},
 		{"application/json", `{"unknown":{"x":1},"items":[{"nope":1}]}`},
+		{"application/json", `{"items":[{"sku":"a"},{"sku":"b","{{.rule}}":1}]}`},
+		{"application/json", `{"deep":{"7":{"sku":"a","q\u0074y":1,"~/%":2}}}`},
+		{"application/json", `{"opt":{"{{template \"x\"}}":"v"},"items":[{"sku":"a","qty":1,"opt":{"":"toolong"}}]}`},
 		{"application/json", `{"raw":"not base64!"}`},
 		{"application/json", `{"when":"yesterday"}`},
+		{"application/json", `{"when":7}`},
 		{"application/json", `{"deep":{"x":{}}}`},
 		{"application/json", `{"fixed":["a","b","c"]}`},
 		{"application/json", `{"Items":[{"SKU":"a","QTY":"1"}]}`},
@@ -76,11 +90,14 @@ func FuzzDecode(f *testing.F) {
 		f.Add(s.ct, []byte(s.body))
 	}
 	d := New(Options{MaxBytes: 64 << 10, EchoValues: true})
-	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+	decode := func(ct string, body []byte) error {
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 		r.Header.Set("Content-Type", ct)
 		var v fuzzBody
-		err := d.Decode(r, &v)
+		return d.Decode(r, &v)
+	}
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		err := decode(ct, body)
 		if err == nil {
 			return
 		}
@@ -98,8 +115,60 @@ func FuzzDecode(f *testing.F) {
 			if _, err := url.Parse(fe.Pointer); err != nil {
 				t.Fatalf("pointer %q is not a valid URI reference: %v", fe.Pointer, err)
 			}
+			label, _ := fe.Message.Data["field"].(problem.Message)
+			text, literal := label.Literal()
+			switch {
+			case !literal && label.ID != MessagePrefix+"body":
+				t.Fatalf("label %+v of %q is not a literal: client text could be run as a template", label, fe.Field)
+			case len(text) > clip.Field:
+				t.Fatalf("label %q is longer than %d bytes", text, clip.Field)
+			case !strings.Contains(fe.Message.String(), text):
+				t.Fatalf("message %q does not print the label %q as it is", fe.Message.String(), text)
+			}
+			if code := pe.Code(); code == problem.InvalidFieldType || code == problem.UnknownField {
+				if !inBody(body, fe.Pointer) {
+					t.Fatalf("%s pointer %q names no place in the body %q", code.Code, fe.Pointer, body)
+				}
+			}
+		}
+		var again *problem.Error
+		errors.As(decode(ct, body), &again)
+		if again == nil || again.Code() != pe.Code() || !reflect.DeepEqual(again.Fields(), pe.Fields()) {
+			t.Fatalf("a second decode answered differently:\n%v %+v\n%v %+v", pe, pe.Fields(), again, again.Fields())
 		}
 	})
+}
+
+// inBody reports whether the JSON pointer, in URI fragment form, names a
+// value of body (after a byte order mark).
+func inBody(body []byte, pointer string) bool {
+	segs, ok := unpointer(pointer)
+	if !ok {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(body, bom)))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return false
+	}
+	for _, s := range segs {
+		switch c := v.(type) {
+		case map[string]any:
+			if v, ok = c[s]; !ok {
+				return false
+			}
+		case []any:
+			i, err := strconv.Atoi(s)
+			if err != nil || i < 0 || i >= len(c) {
+				return false
+			}
+			v = c[i]
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // unpointer reads a JSON Pointer in URI fragment form back into segments
@@ -149,6 +218,58 @@ func FuzzPointer(f *testing.F) {
 		}
 		if !ok || strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
 			t.Fatalf("pointer %q reads back as %q, want %q", ptr, got, want)
+		}
+	})
+}
+
+type nsBody struct {
+	Meta   map[string]fuzzItem `json:"meta" validate:"dive"`
+	Labels map[string]string   `json:"labels" validate:"dive,max=1"`
+}
+
+// FuzzNamespace checks that map keys, which are the client's text, come
+// back whole through validator's namespaces: whatever bytes a key holds
+// ("]", ".", "[", "~", "/"), the pointer of an error in its entry reads back
+// as that key, and the field writes it between brackets.
+func FuzzNamespace(f *testing.F) {
+	for _, k := range []string{"a", "", "]", "].sku", "a].qty", "[0]", "x.y", "~1/", "k]x.y", "\x00", "\xff", "{{.field}}", "한"} {
+		f.Add(k, "b")
+	}
+	d := New(Options{})
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if a == b {
+			return
+		}
+		v := nsBody{
+			Meta:   map[string]fuzzItem{a: {Qty: 1}, b: {Qty: 1}},
+			Labels: map[string]string{a: "xx", b: "yy"},
+		}
+		pe, _ := d.Validate(context.Background(), &v).(*problem.Error)
+		if pe == nil {
+			t.Fatal("no problem")
+		}
+		var got, want []string
+		for _, k := range []string{a, b} {
+			want = append(want, "meta\x00"+k+"\x00sku", "labels\x00"+k)
+		}
+		for _, fe := range pe.Fields() {
+			segs, ok := unpointer(fe.Pointer)
+			if !ok {
+				t.Fatalf("pointer %q does not read back", fe.Pointer)
+			}
+			got = append(got, strings.Join(segs, "\x00"))
+			field := segs[0] + "[" + segs[1] + "]"
+			for _, s := range segs[2:] {
+				field += "." + s
+			}
+			if fe.Field != field {
+				t.Errorf("field %q for pointer %q", fe.Field, fe.Pointer)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("pointers read back as %q, want %q", got, want)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package validation_test
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -81,13 +83,12 @@ func TestSecretFields(t *testing.T) {
 	}
 }
 
-// TestCustomRuleAndMessages checks a rule registered on the user's own
-// validator: its generic message, then one added in Options.Messages; and
-// that the user's validator is used without being modified.
+// TestCustomRuleAndMessages checks a rule registered through Options.Rules
+// on the Decoder's own validator: its generic message, then one added in
+// Options.Messages.
 func TestCustomRuleAndMessages(t *testing.T) {
-	v := validator.New()
-	if err := v.RegisterValidation("even", func(fl validator.FieldLevel) bool { return fl.Field().Int()%2 == 0 }); err != nil {
-		t.Fatal(err)
+	rules := func(v *validator.Validate) error {
+		return v.RegisterValidation("even", func(fl validator.FieldLevel) bool { return fl.Field().Int()%2 == 0 })
 	}
 	type in struct {
 		N    int    `json:"n" validate:"even"`
@@ -111,7 +112,7 @@ func TestCustomRuleAndMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := validation.New(validation.Options{Validator: v, Messages: tt.messages})
+			d := validation.New(validation.Options{Rules: rules, Messages: tt.messages})
 			pe := asProblem(t, d.Decode(jsonRequest(`{"n":3,"name":"ab"}`), new(in)))
 			if got := fieldsOf(pe); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("fields:\n got %+v\nwant %+v", got, tt.want)
@@ -124,12 +125,6 @@ func TestCustomRuleAndMessages(t *testing.T) {
 				t.Errorf("message IDs = %q, want %q", ids, tt.wantIDs)
 			}
 		})
-	}
-	// The user's validator still reports Go names: no tag name function was
-	// registered on it.
-	err := v.Struct(in{N: 1, Name: "abc"})
-	if !strings.Contains(err.Error(), "'in.N'") {
-		t.Errorf("user validator was modified: %v", err)
 	}
 }
 
@@ -199,4 +194,84 @@ func TestMessages(t *testing.T) {
 	if len(custom) != len(msgs)+1 {
 		t.Errorf("Decoder.Messages has %d messages, want %d", len(custom), len(msgs)+1)
 	}
+}
+
+type Span struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Owner string `json:"owner" validate:"tenant"`
+}
+
+type tenantKey struct{}
+
+// TestOptionsRules checks what Options.Rules registers on the Decoder's own
+// validator: aliases, struct-level rules (reporting a field under its JSON
+// or Go name) and rules that read the request's context, with JSON names
+// even when Rules sets a tag name function of its own.
+func TestOptionsRules(t *testing.T) {
+	rules := func(v *validator.Validate) error {
+		v.RegisterTagNameFunc(func(f reflect.StructField) string { return "go:" + f.Name })
+		v.RegisterAlias("order", "gtfield=Start")
+		v.RegisterStructValidation(func(sl validator.StructLevel) {
+			s := sl.Current().Interface().(Span)
+			if s.End > 100 {
+				sl.ReportError(s.End, "end", "End", "small", "100")
+			}
+			if s.Start < 0 {
+				sl.ReportError(s.Start, "Start", "Start", "positive", "")
+			}
+		}, Span{})
+		return v.RegisterValidationCtx("tenant", func(ctx context.Context, fl validator.FieldLevel) bool {
+			return fl.Field().String() == ctx.Value(tenantKey{})
+		})
+	}
+	d := validation.New(validation.Options{Rules: rules})
+	type in struct {
+		Span
+		Until int `json:"until" validate:"order"`
+	}
+	ctx := context.WithValue(context.Background(), tenantKey{}, "acme")
+	tests := []struct {
+		name string
+		body string
+		want []field
+	}{
+		{"valid", `{"start":1,"end":2,"owner":"acme","until":3}`, nil},
+		{"alias and context", `{"start":5,"end":2,"owner":"evil","until":3}`, []field{
+			{"#/owner", "owner", "", "tenant", "", "owner is invalid (tenant)"},
+			{"#/until", "until", "", "order", "start", "until is invalid (order)"},
+		}},
+		{"struct level, JSON and Go names", `{"start":-1,"end":101,"owner":"acme","until":3}`, []field{
+			{"#/start", "start", "", "positive", "", "start is invalid (positive)"},
+			{"#/end", "end", "", "small", "100", "end is invalid (small)"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := jsonRequest(tt.body).WithContext(ctx)
+			var v in
+			got := fieldsOrNil(problemOrNil(d.Decode(r, &v)))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Decode fields:\n got %+v\nwant %+v", got, tt.want)
+			}
+			// The same rules through Validate, for a value decoded otherwise.
+			got = fieldsOrNil(problemOrNil(d.Validate(ctx, &v)))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Validate fields:\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestOptionsRulesError checks that New panics with the error Rules
+// returns: a rule that cannot be registered is a bug found at start-up.
+func TestOptionsRulesError(t *testing.T) {
+	errRule := errors.New("no such rule")
+	defer func() {
+		if err, _ := recover().(error); !errors.Is(err, errRule) {
+			t.Errorf("recovered %v, want the error Rules returned", err)
+		}
+	}()
+	validation.New(validation.Options{Rules: func(v *validator.Validate) error { return errRule }})
+	t.Error("New did not panic")
 }

@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -48,8 +47,8 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return problem.InternalError.New().Wrap(&validator.InvalidValidationError{Type: reflect.TypeOf(v)})
 	}
-	b := binder{d: d, r: r, query: r.URL.Query()}
-	if err := b.bind(rv.Elem(), nil); err != nil {
+	b := binder{d: d, r: r, query: r.URL.Query(), root: rv.Type()}
+	if err := b.bind(rv.Elem()); err != nil {
 		return problem.InternalError.New().Wrap(err)
 	}
 	verr := d.validate.StructCtx(r.Context(), v)
@@ -57,19 +56,23 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 	if verr != nil && !errors.As(verr, &verrs) {
 		return problem.InternalError.New().Wrap(verr)
 	}
+	var s splitter
 	for _, fe := range verrs {
-		name, in, idx := paramOf(rv.Elem().Type(), fe.StructNamespace())
+		loc, rest := s.locate(b.root, fe.Namespace(), fe.StructField())
+		var name, in string
+		if loc.first != nil {
+			name, in = loc.first.param, loc.first.in
+		}
 		if b.failed[name+"\x00"+in] {
 			continue // already reported as unparsable
 		}
-		res := resolve(rv, fe.StructNamespace())
-		out := d.convert(res, fe)
+		out := d.convert(loc, rest, fe)
 		out.Pointer = ""
 		if in != "" {
 			out.Field, out.In = name, in
 			out.Message.Data["field"] = paramLabel(name)
 		}
-		b.add(out, idx)
+		b.errs = append(b.errs, paramError{out, slices.Clone(loc.order)})
 	}
 	if len(b.errs) == 0 {
 		return nil
@@ -101,25 +104,17 @@ type binder struct {
 	d      *Decoder
 	r      *http.Request
 	query  url.Values
+	root   reflect.Type
 	errs   []paramError
 	failed map[string]bool // name + "\x00" + in of parameters that did not parse
 }
 
-func (b *binder) add(fe problem.FieldError, idx []int) {
-	o := make([]order, len(idx))
-	for i, n := range idx {
-		o[i] = order{n: n}
-	}
-	b.errs = append(b.errs, paramError{fe, o})
-}
-
 // bind fills the tagged fields of struct value sv, recursing into embedded
-// structs; idx is the index path of sv from the root.
-func (b *binder) bind(sv reflect.Value, idx []int) error {
+// structs.
+func (b *binder) bind(sv reflect.Value) error {
 	t := sv.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
-		fidx := append(slices.Clip(idx), i)
 		name, in := paramTag(f)
 		if in == "" {
 			if f.Anonymous && indirect(f.Type).Kind() == reflect.Struct && f.IsExported() {
@@ -130,7 +125,7 @@ func (b *binder) bind(sv reflect.Value, idx []int) error {
 					}
 					fv = fv.Elem()
 				}
-				if err := b.bind(fv, fidx); err != nil {
+				if err := b.bind(fv); err != nil {
 					return err
 				}
 			}
@@ -165,9 +160,13 @@ func (b *binder) bind(sv reflect.Value, idx []int) error {
 			rule, key = "type", "type.range"
 		}
 		m := b.d.message(paramLabel(name), rule, want, key, nil, nil)
-		b.add(problem.FieldError{
+		var o []order
+		if pf := fieldsOf(indirect(b.root)).byName[tagName(f)]; pf != nil {
+			o = []order{{n: pf.rank}} // where validator would report it
+		}
+		b.errs = append(b.errs, paramError{problem.FieldError{
 			Field: name, In: in, Rule: rule, Param: want, Message: m,
-		}, fidx)
+		}, o})
 		if b.failed == nil {
 			b.failed = make(map[string]bool)
 		}
@@ -184,37 +183,6 @@ func paramTag(f reflect.StructField) (name, in string) {
 		}
 	}
 	return "", ""
-}
-
-// paramOf returns the parameter a validator StructNamespace points into,
-// and the index path of its field; in is empty for an untagged field.
-func paramOf(t reflect.Type, ns string) (name, in string, idx []int) {
-	rest := "." + ns // validator names no root for anonymous structs
-	if t.Name() != "" {
-		rest = strings.TrimPrefix(ns, t.Name())
-	}
-	for strings.HasPrefix(rest, ".") {
-		rest = rest[1:]
-		end := strings.IndexAny(rest, ".[")
-		if end < 0 {
-			end = len(rest)
-		}
-		i := fieldIndex(t, rest[:end])
-		if i < 0 {
-			return "", "", idx
-		}
-		idx = append(idx, i)
-		f := t.Field(i)
-		if name, in := paramTag(f); in != "" {
-			return name, in, idx
-		}
-		t = indirect(f.Type)
-		if !f.Anonymous || t.Kind() != reflect.Struct {
-			return "", "", idx
-		}
-		rest = rest[end:]
-	}
-	return "", "", idx
 }
 
 // set stores the parameter values vals in field fv. For input it cannot

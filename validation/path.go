@@ -1,7 +1,7 @@
 package validation
 
 import (
-	"strconv"
+	"slices"
 	"strings"
 )
 
@@ -88,8 +88,12 @@ func (p path) dotted() string {
 }
 
 // labelID returns the dotted path without indexes and map keys, the part
-// of a field label's message ID after "field.": "items.qty".
-func (p path) labelID() string {
+// of a field label's message ID after "field.": "items.qty". dotted is p
+// written dotted, returned as it is when p has neither.
+func (p path) labelID(dotted string) string {
+	if !slices.ContainsFunc(p, func(s seg) bool { return s.kind != segField }) {
+		return dotted
+	}
 	var b strings.Builder
 	for _, s := range p {
 		if s.kind != segField {
@@ -101,14 +105,4 @@ func (p path) labelID() string {
 		b.WriteString(s.name)
 	}
 	return b.String()
-}
-
-// index returns the path of element i of the array at p.
-func (p path) index(i int) path { return p.with(seg{strconv.Itoa(i), segIndex}) }
-
-// with returns p followed by s, never sharing p's backing array.
-func (p path) with(s seg) path {
-	q := make(path, len(p), len(p)+1)
-	copy(q, p)
-	return append(q, s)
 }

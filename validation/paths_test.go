@@ -3,6 +3,7 @@ package validation_test
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/validation"
@@ -134,5 +135,59 @@ func TestLabels(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("labels:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+type Period struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+type odd struct {
+	Dotted  string         `json:"a.b" validate:"required"`
+	Bracket map[string]int `json:"c[d]" validate:"dive,min=1"`
+	ByID    map[int]item   `json:"byId" validate:"dive"`
+	Any     []any          `json:"any" validate:"dive,required"`
+	Period
+	Until  time.Time `json:"until" validate:"gtfield=End"`
+	Window Period    `json:"window"`
+	After  time.Time `json:"after" validate:"gtcsfield=Window.End"`
+	Secret struct {
+		Inner struct {
+			Pin string `json:"pin" validate:"len=4"`
+		} `json:"inner"`
+	} `json:"secret" problem:"secret"`
+}
+
+// TestNamespaces checks names that validator's namespaces hold verbatim:
+// JSON names with dots and brackets, integer map keys (sorted as numbers),
+// values behind interfaces, cross-field rules naming promoted and nested
+// fields, and what is below a secret field.
+func TestNamespaces(t *testing.T) {
+	body := `{"a.b":"","c[d]":{"x]":0,"y":1},"byId":{"10":{"sku":"a","qty":0},"9":{"sku":"b","qty":0}},
+		"any":["x",null],"start":"2001-01-01T00:00:00Z","end":"2001-01-03T00:00:00Z","until":"2001-01-02T00:00:00Z",
+		"window":{"end":"2001-01-05T00:00:00Z"},"after":"2001-01-04T00:00:00Z","secret":{"inner":{"pin":"1"}}}`
+	want := []field{
+		{"#/a.b", "a.b", "", "required", "", "a.b is required"},
+		{"#/c%5Bd%5D/x%5D", "c[d][x]]", "", "min", "1", "c[d][x]] must be 1 or greater"},
+		{"#/byId/9/qty", "byId[9].qty", "", "min", "1", "byId[9].qty must be 1 or greater"},
+		{"#/byId/10/qty", "byId[10].qty", "", "min", "1", "byId[10].qty must be 1 or greater"},
+		{"#/any/1", "any[1]", "", "required", "", "any[1] is required"},
+		{"#/until", "until", "", "gtfield", "end", "until must be after end"},
+		{"#/after", "after", "", "gtcsfield", "window.end", "after must be after window.end"},
+		{"#/secret/inner/pin", "secret.inner.pin", "", "len", "4", "secret.inner.pin must be exactly 4 characters long"},
+	}
+	d := validation.New(validation.Options{EchoValues: true})
+	for range 20 { // map iteration order must not show
+		var v odd
+		pe := asProblem(t, d.Decode(jsonRequest(body), &v))
+		if got := fieldsOf(pe); !reflect.DeepEqual(got, want) {
+			t.Fatalf("fields:\n got %+v\nwant %+v", got, want)
+		}
+		for _, f := range pe.Fields() {
+			if f.Field == "secret.inner.pin" && f.Value != nil {
+				t.Errorf("value %v echoed below a secret field", f.Value)
+			}
+		}
 	}
 }

@@ -92,7 +92,7 @@ func runeStart(s string, n int) int {
 // printable ASCII, two for a quote or backslash, six for a control or
 // invalid byte (\u0000), ten for any other rune (\U0010ffff).
 func Log(s string, n int) string {
-	if prefix(s, n) == len(s) {
+	if len(s)*10 <= n || prefix(s, n) == len(s) { // no rune costs more than ten
 		return s
 	}
 	return s[:prefix(s, n-logMarkerCost)] + Marker
@@ -106,6 +106,13 @@ const logMarkerCost = 10
 func prefix(s string, n int) int {
 	cost := 0
 	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != 0x7f {
+			if cost++; cost > n { // printable ASCII, the common byte: one each
+				return i
+			}
+			i++
+			continue
+		}
 		w, size := runeCost(s[i:])
 		if cost+w > n {
 			return i
