@@ -68,23 +68,11 @@ var (
 			{Name: "accountCurrency", Type: "string", Description: "The currency of the accounts.", Example: "KRW"},
 		},
 	}
-	errDuplicateRequest = &problem.Code{
-		Code: "DUPLICATE_REQUEST", Status: http.StatusConflict,
-		Title:       "Duplicate request",
-		Detail:      "A request with this Idempotency-Key was already completed.",
-		Description: "The Idempotency-Key of the request was used by a request that completed; it was not carried out again.",
-		When:        "A retry of a transfer that had in fact succeeded, or a key reused by mistake.",
-		Action:      "Treat the original request as done; use a new Idempotency-Key for a new transfer.",
-		Members: []problem.Member{
-			{Name: "originalRequestId", Type: "string", Description: "The request ID of the request that used the key first.", Example: "0193b0c4-6f1e-7c2a-9d4e-2b1f0a9c8e77"},
-			{Name: "completedAt", Type: "string", Description: "When the original request completed (RFC 3339).", Example: "2026-11-22T01:02:03Z"},
-		},
-	}
 )
 
 // appCodes lists the demo's codes, for the catalog and the messages test.
 func appCodes() []*problem.Code {
-	return []*problem.Code{errUserNotFound, errUsernameTaken, errAccountNotFound, errInsufficientFunds, errCurrencyMismatch, errDuplicateRequest}
+	return []*problem.Code{errUserNotFound, errUsernameTaken, errAccountNotFound, errInsufficientFunds, errCurrencyMismatch}
 }
 
 // newCatalog returns the demo's catalog: the built-in codes and the demo's,

@@ -47,6 +47,9 @@ func startServer(t *testing.T, args ...string) (string, *syncBuffer) {
 	select {
 	case a := <-addrc:
 		t.Cleanup(func() {
+			// A connection the client dialed and never used (concurrent
+			// requests do that) holds Shutdown for 5 s: close them first.
+			http.DefaultClient.CloseIdleConnections()
 			cancel()
 			if err := <-errc; err != nil {
 				t.Errorf("server stopped with %v", err)
@@ -157,7 +160,9 @@ func TestEndToEnd(t *testing.T) {
 				{name: "unknown user", call: call{method: "GET", path: "/users/999", header: map[string]string{"Accept-Language": "ko-KR,ko;q=0.9"}},
 					status: 404, code: "USER_NOT_FOUND", want: map[string]any{"userId": float64(999), "detail": "ID가 999인 사용자가 없습니다."}},
 				{name: "transfer without Idempotency-Key", call: call{method: "POST", path: "/transfers", body: transfer("100", "2")},
-					status: 400, code: "INVALID_PARAMETER", fields: []string{"header:Idempotency-Key"}},
+					status: 400, code: "IDEMPOTENCY_KEY_MISSING"},
+				{name: "transfer with a malformed Idempotency-Key", call: call{method: "POST", path: "/transfers", body: transfer("100", "2"), header: map[string]string{"Idempotency-Key": `"unterminated`}},
+					status: 400, code: "IDEMPOTENCY_KEY_INVALID", want: map[string]any{"maxLength": float64(255)}},
 				{name: "transfer to an unknown account", call: call{method: "POST", path: "/transfers", body: transfer("100", "9"), header: map[string]string{"Idempotency-Key": "k-1"}},
 					status: 404, code: "ACCOUNT_NOT_FOUND", want: map[string]any{"accountId": float64(9)}},
 				{name: "insufficient funds", call: call{method: "POST", path: "/transfers", body: transfer("7000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
@@ -166,6 +171,10 @@ func TestEndToEnd(t *testing.T) {
 					status: 201, want: map[string]any{"amount": float64(1000)}},
 				{name: "same Idempotency-Key again", call: call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
 					status: 409, code: "DUPLICATE_REQUEST"},
+				{name: "same Idempotency-Key, another transfer", call: call{method: "POST", path: "/transfers", body: transfer("2", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+					status: 422, code: "IDEMPOTENCY_KEY_REUSED"},
+				{name: "the transfer happened once", call: call{method: "GET", path: "/accounts/1"}, status: 200, want: map[string]any{"balance": float64(4000)}},
+				{name: "unknown account", call: call{method: "GET", path: "/accounts/9"}, status: 404, code: "ACCOUNT_NOT_FOUND"},
 				{name: "upstream fine", call: call{method: "GET", path: "/upstream/embeddings"}, status: 200, want: map[string]any{"model": "text-embedding-3-small"}},
 				{name: "upstream 500", call: call{method: "GET", path: "/upstream/embeddings?fail=500", header: auth}, status: 502, code: "UPSTREAM_ERROR", want: map[string]any{"dependency": "embeddings"}},
 				{name: "upstream 502", call: call{method: "GET", path: "/upstream/embeddings?fail=502"}, status: 502, code: "UPSTREAM_ERROR"},
@@ -244,7 +253,7 @@ func TestEndToEnd(t *testing.T) {
 			}
 
 			t.Run("duplicate names the original request", func(t *testing.T) {
-				r := call{method: "POST", path: "/transfers", body: transfer("1", "2"), header: map[string]string{"Idempotency-Key": "k-1"}}.do(t, base)
+				r := call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}}.do(t, base)
 				var body map[string]any
 				_ = json.Unmarshal(r.body, &body)
 				if first := ids["transfer"]; first == "" || body["originalRequestId"] != first {

@@ -8,8 +8,12 @@
 // member, is not served to the network unless asked; a deployment passes
 // -addr :8080), -production, -mux (chi, the default, or std for the same API
 // on http.ServeMux), -base-url (the base of the problem type URIs;
-// default derived from -addr), and -gen-docs DIR, which writes the error
-// catalog docs into DIR instead of serving (go generate runs it).
+// default derived from -addr), -redis redis://HOST:PORT/DB (idempotency
+// keys and rate limits on Redis, shared by every instance started with
+// it; without it, in memory), -transfer-delay (how long a transfer takes,
+// to watch a concurrent duplicate answered 409), and -gen-docs DIR, which
+// writes the error catalog docs into DIR instead of serving (go generate
+// runs it).
 package main
 
 //go:generate go run . -gen-docs ../docs
@@ -30,12 +34,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/problemkit/problemkit/problemdocs"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// go-redis logs through a logger of its own, a package global: set it
+	// once, here, so its lines are JSON like ours.
+	redis.SetLogger(redisLogger{slog.New(slog.NewJSONHandler(os.Stderr, nil))})
 	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "example_server:", err)
 		os.Exit(1)
@@ -53,6 +62,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	mux := fs.String("mux", "chi", "router: chi, or std for http.ServeMux")
 	baseURL := fs.String("base-url", "", "base URL of this server, for problem type URIs (default derived from -addr)")
 	genDocs := fs.String("gen-docs", "", "write the error catalog docs into this folder and exit")
+	redisURL := fs.String("redis", "", "redis://HOST:PORT/DB: idempotency keys and rate limits on Redis, shared by instances (default: in memory)")
+	transferDelay := fs.Duration("transfer-delay", 0, "how long a transfer takes, to watch a concurrent duplicate answered 409")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,7 +88,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if *baseURL == "" {
 		*baseURL = baseFromAddr(*addr, ln.Addr().(*net.TCPAddr).Port)
 	}
-	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger, mux: *mux})
+	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger, mux: *mux, redisURL: *redisURL, transferDelay: *transferDelay})
 	if err != nil {
 		ln.Close()
 		return err
@@ -165,4 +176,12 @@ func generateDocs(dir, addr, baseURL string) error {
 	}
 	return problemdocs.WriteFiles(dir, catalog, problemdocs.OpenAPIOptions{Title: "problemkit example API — errors"},
 		bundle.Negotiate("en"), bundle.Negotiate("ko"))
+}
+
+// redisLogger writes go-redis's own messages (a pool that cannot dial, …)
+// as warnings.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
 	"github.com/problemkit/problemkit/i18n"
+	"github.com/problemkit/problemkit/idempotency"
 	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problemdocs"
 	"github.com/problemkit/problemkit/upstream"
@@ -35,6 +36,11 @@ type config struct {
 	upstreamURL string
 	// mux is the router: "chi" (the zero value) or "std" (http.ServeMux).
 	mux string
+	// redisURL puts idempotency keys and rate limits on Redis (-redis);
+	// empty means in memory.
+	redisURL string
+	// transferDelay is how long a transfer takes (-transfer-delay).
+	transferDelay time.Duration
 }
 
 // app holds what the handlers share.
@@ -73,13 +79,18 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		Localizer:   bundle,
 	})
 
-	stop := func() {}
+	sh, err := newShared(cfg.redisURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	stop := sh.close
 	if cfg.upstreamURL == "" {
 		fake, err := startFakeEmbeddings()
 		if err != nil {
+			sh.close()
 			return nil, nil, err
 		}
-		cfg.upstreamURL, stop = fake.url, fake.close
+		cfg.upstreamURL, stop = fake.url, func() { fake.close(); sh.close() }
 	}
 	demos, err := newUpstreamDemos(cfg.logger, catalog) // upstream_demos.go
 	if err != nil {
@@ -90,7 +101,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 	stop = func() { stopEmbeddings(); demos.close() }
 	a := &app{
 		users: newUserStore(),
-		bank:  newBank(),
+		bank:  newBank(cfg.transferDelay),
 		embeddings: upstream.New("openai-embeddings", upstream.Options{
 			Label:   "embeddings", // the name clients may see; the URL never
 			Timeout: 300 * time.Millisecond,
@@ -103,17 +114,23 @@ func newServer(cfg config) (http.Handler, func(), error) {
 	}
 
 	rl := pl.RateLimit(time.Minute)
+	// Every transfer carries an Idempotency-Key, and runs once per key:
+	// a retry of a completed one is refused with 409 DUPLICATE_REQUEST,
+	// naming the request that did it. The demo has no accounts of
+	// clients; an API that has them sets Options.Scope.
+	idem := idempotency.New(idempotency.Options{Store: sh.store, RefuseDuplicates: true, MaxBodyBytes: 64 << 10})
 	routes := []route{
 		{"GET", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 		})},
 		{"POST", "/users", middleware.Handle(a.createUser)},
 		{"GET", "/users/{id}", middleware.Handle(a.getUser)},
-		{"POST", "/transfers", middleware.Handle(a.createTransfer)},
+		{"POST", "/transfers", idem(middleware.Handle(a.createTransfer))},
+		{"GET", "/accounts/{id}", middleware.Handle(a.getAccount)},
 		{"GET", "/upstream/embeddings", demos.expired(middleware.Handle(a.embed))},
 		// 5 a minute per client, with the RateLimit fields on every
 		// answer and a 429 problem beyond.
-		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, httprate.WithLimitHandler(rl.Limited))(
+		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, append(sh.limit, httprate.WithLimitHandler(rl.Limited))...)(
 			rl.Fields(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 			})))},

@@ -20,13 +20,16 @@ var update = flag.Bool("update", false, "rewrite the README's tour from the serv
 // server really gives, so the tour cannot rot: TestREADMETour fails when
 // they differ.
 type tourStep struct {
-	title   string
-	note    string
-	call    call
-	repeat  int  // send the call this many times; show the last answer
-	dev     bool // ask the development-mode server
-	headers []string
-	cmd     string // the command shown, when curlCommand's would not read well
+	title  string
+	note   string
+	call   call
+	repeat int  // send the call this many times; show the last answer
+	dev    bool // ask the development-mode server
+	// concurrent sends the call this many times at once to a server whose
+	// transfers take a second (-transfer-delay 1s); shows a 409.
+	concurrent int
+	headers    []string
+	cmd        string // the command shown, when curlCommand's would not read well
 }
 
 var tour = []tourStep{
@@ -45,6 +48,12 @@ var tour = []tourStep{
 		body: `{"from":1,"to":2,"amount":7000,"currency":"KRW"}`}},
 	{title: "The same transfer sent twice", note: "The first one succeeds (201); the second is refused, naming the request that did it.",
 		call: call{method: "POST", path: "/transfers", header: map[string]string{"Idempotency-Key": "tour-2"}, body: `{"from":1,"to":2,"amount":1000,"currency":"KRW"}`}, repeat: 2},
+	{title: "The same Idempotency-Key for another transfer", note: "The key names one request: another body under it is refused, and nothing is carried out.",
+		call: call{method: "POST", path: "/transfers", header: map[string]string{"Idempotency-Key": "tour-2"}, body: `{"from":1,"to":2,"amount":2000,"currency":"KRW"}`}},
+	{title: "A retry while the first transfer still runs", note: "Started with `-transfer-delay 1s`, so that a transfer takes a second: of two requests sent at once with one key, one runs (201), the other is told to wait:",
+		call:       call{method: "POST", path: "/transfers", header: map[string]string{"Idempotency-Key": "tour-3"}, body: `{"from":1,"to":2,"amount":500,"currency":"KRW"}`},
+		concurrent: 2, headers: []string{"Retry-After"},
+		cmd: "for i in 1 2; do curl -si -X POST 'localhost:8080/transfers' -H 'Idempotency-Key: tour-3' -H 'Content-Type: application/json' -d '{\"from\":1,\"to\":2,\"amount\":500,\"currency\":\"KRW\"}' & done; wait"},
 	{title: "The upstream answers 500", note: "Its body (an OpenAI-style error naming internal hosts and keys) stays in our log.",
 		call: call{method: "GET", path: "/upstream/embeddings?fail=500"}},
 	{title: "The upstream answers 502 with an HTML page", call: call{method: "GET", path: "/upstream/embeddings?fail=502"}},
@@ -95,6 +104,7 @@ const (
 func renderTour(t *testing.T) string {
 	prod, _ := startServer(t, "-production")
 	dev, _ := startServer(t)
+	slow, _ := startServer(t, "-production", "-transfer-delay", "1s")
 	var b strings.Builder
 	b.WriteString(tourBegin + "\n")
 	for _, s := range tour {
@@ -105,6 +115,9 @@ func renderTour(t *testing.T) string {
 		var r response
 		for range max(s.repeat, 1) {
 			r = s.call.do(t, base)
+		}
+		if s.concurrent > 0 {
+			r = concurrentAnswer(t, s, slow)
 		}
 		fmt.Fprintf(&b, "\n#### %s\n\n", s.title)
 		if s.note != "" {
@@ -218,4 +231,23 @@ func firstDifference(a, b string) string {
 		}
 	}
 	return "one is longer"
+}
+
+// concurrentAnswer sends the step's call s.concurrent times at once and
+// returns the answer that is not the 201.
+func concurrentAnswer(t *testing.T, s tourStep, base string) response {
+	answers := make(chan response, s.concurrent)
+	for range s.concurrent {
+		go func() { answers <- s.call.do(t, base) }()
+	}
+	var refused response
+	for range s.concurrent {
+		if r := <-answers; r.status != http.StatusCreated {
+			refused = r
+		}
+	}
+	if refused.status == 0 {
+		t.Fatalf("%s: every request was carried out", s.title)
+	}
+	return refused
 }

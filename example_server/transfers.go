@@ -1,14 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/problemkit/problemkit/middleware"
 )
 
-// transferRequest is the body of POST /transfers.
+// transferRequest is the body of POST /transfers. Its Idempotency-Key is
+// the idempotency middleware's: see newServer.
 type transferRequest struct {
 	From     int    `json:"from" validate:"required"`
 	To       int    `json:"to" validate:"required,nefield=From"`
@@ -16,35 +16,28 @@ type transferRequest struct {
 	Currency string `json:"currency" validate:"required,iso4217"`
 }
 
-// transferHeaders: every transfer must carry an Idempotency-Key, so a
-// retried request is never carried out twice.
-type transferHeaders struct {
-	IdempotencyKey string `header:"Idempotency-Key" validate:"required,max=255"`
-}
-
 type account struct {
 	balance  int64
 	currency string
 }
 
-// done remembers a completed request under its Idempotency-Key.
-type done struct {
-	requestID   string
-	completedAt time.Time
-}
-
+// bank holds the demo's two accounts, in the process: with -redis, the
+// idempotency keys and rate limits are shared between instances, the
+// accounts are not.
 type bank struct {
 	mu       sync.Mutex
 	accounts map[int]*account
-	keys     map[string]done
 	next     int
+	// delay is how long a transfer takes (-transfer-delay), so that a
+	// concurrent duplicate can be seen answered 409.
+	delay time.Duration
 }
 
-func newBank() *bank {
+func newBank(delay time.Duration) *bank {
 	return &bank{
 		accounts: map[int]*account{1: {balance: 5000, currency: "KRW"}, 2: {balance: 0, currency: "KRW"}},
-		keys:     map[string]done{},
 		next:     1,
+		delay:    delay,
 	}
 }
 
@@ -57,23 +50,23 @@ type transfer struct {
 }
 
 // createTransfer shows the domain errors with members: each one is a line.
+// It runs once per Idempotency-Key: the middleware in front of it answers
+// retries, duplicates and reused keys.
 func (a *app) createTransfer(w http.ResponseWriter, r *http.Request) error {
-	var h transferHeaders
-	if err := a.decoder.Params(r, &h); err != nil {
-		return err
-	}
 	var req transferRequest
 	if err := a.decoder.Decode(r, &req); err != nil {
 		return err
 	}
 	b := a.bank
+	if b.delay > 0 { // the ledger call a real bank would make
+		select {
+		case <-time.After(b.delay):
+		case <-r.Context().Done():
+			return fmt.Errorf("transfer: %w", r.Context().Err())
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if prev, ok := b.keys[h.IdempotencyKey]; ok {
-		return errDuplicateRequest.New().
-			With("originalRequestId", prev.requestID).
-			With("completedAt", prev.completedAt.UTC().Format(time.RFC3339))
-	}
 	from, ok := b.accounts[req.From]
 	if !ok {
 		return errAccountNotFound.New().With("accountId", req.From)
@@ -93,10 +86,34 @@ func (a *app) createTransfer(w http.ResponseWriter, r *http.Request) error {
 	}
 	from.balance -= req.Amount
 	to.balance += req.Amount
-	id, _ := middleware.RequestIDFromContext(r.Context())
-	b.keys[h.IdempotencyKey] = done{requestID: id, completedAt: time.Now()}
 	t := transfer{ID: b.next, From: req.From, To: req.To, Amount: req.Amount, Currency: req.Currency}
 	b.next++
 	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+// accountParams binds GET /accounts/{id}.
+type accountParams struct {
+	ID int `path:"id" validate:"min=1"`
+}
+
+// getAccount shows an account's balance.
+func (a *app) getAccount(w http.ResponseWriter, r *http.Request) error {
+	var p accountParams
+	if err := a.decoder.Params(r, &p); err != nil {
+		return err
+	}
+	a.bank.mu.Lock()
+	acc, ok := a.bank.accounts[p.ID]
+	var balance int64
+	var currency string
+	if ok {
+		balance, currency = acc.balance, acc.currency
+	}
+	a.bank.mu.Unlock()
+	if !ok {
+		return errAccountNotFound.New().With("accountId", p.ID)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": p.ID, "balance": balance, "currency": currency})
 	return nil
 }

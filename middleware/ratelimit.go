@@ -54,8 +54,14 @@ func (rl *RateLimit) Fields(next http.Handler) http.Handler {
 // Limited answers a request the limiter refused: a 429 problem of code
 // RATE_LIMITED with a retryAfter member, Retry-After and the RateLimit
 // fields, all in seconds and consistent with each other. Use it as the
-// limiter's limit handler.
+// limiter's limit handler. It writes nothing when the response has
+// started: httprate calls its limit handler after its error handler when
+// its counter fails (a Redis that is down), and the error handler's answer
+// stands.
 func (rl *RateLimit) Limited(w http.ResponseWriter, r *http.Request) {
+	if s := stateFrom(r.Context()); s != nil && s.w != nil && s.w.started {
+		return
+	}
 	h := w.Header()
 	reset := rl.fields(h, rl.p.now())
 	retry := max(reset, 1) // 0 means "now": retrying at once is what a client would do anyway

@@ -1,6 +1,7 @@
 package middleware_test
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/go-chi/httprate"
 	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
 )
 
 // TestRateLimitFields: every response of a limited route carries the
@@ -71,5 +73,39 @@ func TestRateLimitFields(t *testing.T) {
 	}
 	if n := len(logs.records(t)); n != 1 {
 		t.Errorf("%d log records, want 1 for the refused request", n)
+	}
+}
+
+// failingCounter is an httprate.LimitCounter whose store is down.
+type failingCounter struct{}
+
+func (failingCounter) Config(int, time.Duration)                {}
+func (failingCounter) Increment(string, time.Time) error        { return errors.New("counter down") }
+func (failingCounter) IncrementBy(string, time.Time, int) error { return errors.New("counter down") }
+func (failingCounter) Get(string, time.Time, time.Time) (int, int, error) {
+	return 0, 0, errors.New("counter down")
+}
+
+// TestRateLimitCounterDown: when httprate's counter fails, httprate calls
+// its error handler and then its limit handler; the error handler's answer
+// stands, written once, and Limited adds nothing.
+func TestRateLimitCounterDown(t *testing.T) {
+	pl, logs := newPipeline(middleware.Options{Now: time.Now})
+	rl := pl.RateLimit(time.Minute)
+	r := newRouter(pl)
+	r.With(
+		httprate.LimitBy(2, time.Minute, httprate.Key("*"), httprate.WithLimitCounter(failingCounter{}), httprate.WithLimitHandler(rl.Limited),
+			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
+				middleware.WriteError(w, r, problem.ServiceUnavailable.New().WithHeader("Retry-After", "1").Wrap(err))
+			})),
+		rl.Fields,
+	).Get("/limited", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/limited", nil))
+	if _, p := serveRecorded(t, rec); rec.Code != 503 || p["code"] != "SERVICE_UNAVAILABLE" {
+		t.Errorf("%d %v", rec.Code, p)
+	}
+	if n := len(logs.records(t)); n != 1 {
+		t.Errorf("%d log records, want 1", n)
 	}
 }
