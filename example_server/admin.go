@@ -27,5 +27,5 @@ func requireBearer(token string, next http.Handler) http.Handler {
 }
 
 func adminHome(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "area": "admin"})
+	writeJSON(w, http.StatusOK, adminBody{Status: "ok", Area: "admin"})
 }

@@ -78,7 +78,8 @@ type response struct {
 	body   []byte
 }
 
-func (c call) do(t *testing.T, base string) response {
+// request returns the request of c to the server at base.
+func (c call) request(t *testing.T, base string) *http.Request {
 	t.Helper()
 	var body io.Reader
 	if c.body != "" {
@@ -94,6 +95,12 @@ func (c call) do(t *testing.T, base string) response {
 	for k, v := range c.header {
 		req.Header.Set(k, v)
 	}
+	return req
+}
+
+func (c call) do(t *testing.T, base string) response {
+	t.Helper()
+	req := c.request(t, base)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", c.method, c.path, err)
@@ -118,6 +125,102 @@ const (
 var upstreamSecrets = []string{"auth_subrequest_error", "sk-live-upstream-internal", "10.2.3.4", "cf_bad_gateway", "cloudflare", "Incorrect API key", "req_upstream_7f3a", "/v1/embeddings", upstreamAPIKey,
 	oauthClientSecret, oauthTokenPrefix, "recommendations-db-7.internal", "API rate limit exceeded", "breaker", "quota exhausted"}
 
+// e2eCase is one request of the demo's contract and what it must answer.
+type e2eCase struct {
+	name   string
+	call   call
+	status int
+	code   string         // "" for a success
+	want   map[string]any // members of a JSON body
+	html   []string       // what an HTML body contains
+	header map[string]string
+	fields []string // pointer or in:field of each errors[] entry
+}
+
+// e2eCases is the demo's contract, in the order it must run: later
+// requests depend on what earlier ones did (a sign-up, then the same name
+// again). TestEndToEnd checks each answer; TestOpenAPIContract validates
+// each against the server's OpenAPI document.
+func e2eCases() []e2eCase {
+	auth := map[string]string{"Authorization": "Bearer " + clientToken, "Cookie": clientCookie}
+	newUser := `{"username":"bob","email":"bob@example.com","password":"` + clientPass + `","age":30,"address":{"city":"Busan","zip":"48058"},"tags":["go"]}`
+	badUser := `{"username":"a!","email":"nope","password":"` + clientPass[:5] + `","age":200,"address":{"city":"","zip":"123"},"tags":["ok",""]}`
+	transfer := transferBody
+	return []e2eCase{
+		{name: "health", call: call{method: "GET", path: "/healthz"}, status: 200, want: map[string]any{"status": "ok"}},
+		{name: "sign-up with 7 broken rules, in Korean", call: call{method: "POST", path: "/users", body: badUser, header: map[string]string{"Accept-Language": "ko"}},
+			status: 422, code: "VALIDATION_ERROR",
+			want:   map[string]any{"title": "요청 값 검증에 실패했습니다", "detail": "7개 필드의 값이 올바르지 않습니다.", "count": float64(7)},
+			header: map[string]string{"Content-Language": "ko"},
+			fields: []string{"#/username", "#/email", "#/password", "#/age", "#/address/city", "#/address/zip", "#/tags/1"}},
+		{name: "sign-up", call: call{method: "POST", path: "/users", body: newUser, header: auth}, status: 201, want: map[string]any{"username": "bob", "id": float64(2)}},
+		{name: "username taken", call: call{method: "POST", path: "/users", body: strings.Replace(newUser, "bob", "taken", 1)},
+			status: 409, code: "USERNAME_TAKEN", want: map[string]any{"username": "taken", "detail": "The username taken is already in use."}},
+		{name: "malformed JSON", call: call{method: "POST", path: "/users", body: `{"username": "x",}`},
+			status: 400, code: "MALFORMED_JSON", want: map[string]any{"line": float64(1), "column": float64(18)}},
+		{name: "existing user", call: call{method: "GET", path: "/users/1"}, status: 200, want: map[string]any{"username": "alice"}},
+		{name: "non-numeric id", call: call{method: "GET", path: "/users/abc"}, status: 400, code: "INVALID_PARAMETER", fields: []string{"path:id"}},
+		{name: "unknown user", call: call{method: "GET", path: "/users/999", header: map[string]string{"Accept-Language": "ko-KR,ko;q=0.9"}},
+			status: 404, code: "USER_NOT_FOUND", want: map[string]any{"userId": float64(999), "detail": "ID가 999인 사용자가 없습니다."}},
+		{name: "transfer without Idempotency-Key", call: call{method: "POST", path: "/transfers", body: transfer("100", "2")},
+			status: 400, code: "IDEMPOTENCY_KEY_MISSING"},
+		{name: "transfer with a malformed Idempotency-Key", call: call{method: "POST", path: "/transfers", body: transfer("100", "2"), header: map[string]string{"Idempotency-Key": `"unterminated`}},
+			status: 400, code: "IDEMPOTENCY_KEY_INVALID", want: map[string]any{"maxLength": float64(255)}},
+		{name: "transfer to an unknown account", call: call{method: "POST", path: "/transfers", body: transfer("100", "9"), header: map[string]string{"Idempotency-Key": "k-1"}},
+			status: 404, code: "ACCOUNT_NOT_FOUND", want: map[string]any{"accountId": float64(9)}},
+		{name: "insufficient funds", call: call{method: "POST", path: "/transfers", body: transfer("7000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+			status: 422, code: "INSUFFICIENT_FUNDS", want: map[string]any{"availableBalance": float64(5000), "requiredAmount": float64(7000), "currency": "KRW"}},
+		{name: "transfer", call: call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+			status: 201, want: map[string]any{"amount": float64(1000)}},
+		{name: "same Idempotency-Key again", call: call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+			status: 409, code: "DUPLICATE_REQUEST"},
+		{name: "same Idempotency-Key, another transfer", call: call{method: "POST", path: "/transfers", body: transfer("2", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
+			status: 422, code: "IDEMPOTENCY_KEY_REUSED"},
+		{name: "the transfer happened once", call: call{method: "GET", path: "/accounts/1"}, status: 200, want: map[string]any{"balance": float64(4000)}},
+		{name: "unknown account", call: call{method: "GET", path: "/accounts/9"}, status: 404, code: "ACCOUNT_NOT_FOUND"},
+		{name: "upstream fine", call: call{method: "GET", path: "/upstream/embeddings"}, status: 200, want: map[string]any{"model": "text-embedding-3-small"}},
+		{name: "upstream 500", call: call{method: "GET", path: "/upstream/embeddings?fail=500", header: auth}, status: 502, code: "UPSTREAM_ERROR", want: map[string]any{"dependency": "embeddings"}},
+		{name: "upstream 502", call: call{method: "GET", path: "/upstream/embeddings?fail=502"}, status: 502, code: "UPSTREAM_ERROR"},
+		{name: "upstream timeout", call: call{method: "GET", path: "/upstream/embeddings?fail=timeout"}, status: 504, code: "UPSTREAM_TIMEOUT"},
+		{name: "upstream 429", call: call{method: "GET", path: "/upstream/embeddings?fail=429"}, status: 503, code: "UPSTREAM_RATE_LIMITED", header: map[string]string{"Retry-After": "7"}},
+		{name: "upstream rejects our key", call: call{method: "GET", path: "/upstream/embeddings?fail=401"}, status: 502, code: "UPSTREAM_AUTH_FAILED"},
+		{name: "upstream through an SDK", call: call{method: "GET", path: "/upstream/sdk"}, status: 200, want: map[string]any{"model": "text-embedding-3-small"}},
+		{name: "upstream 500 through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=500", header: auth}, status: 502, code: "UPSTREAM_ERROR", want: map[string]any{"dependency": "embeddings"}},
+		{name: "upstream 429 through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=429"}, status: 503, code: "UPSTREAM_RATE_LIMITED", want: map[string]any{"dependency": "embeddings"}, header: map[string]string{"Retry-After": "7"}},
+		{name: "upstream timeout through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=timeout"}, status: 504, code: "UPSTREAM_TIMEOUT", want: map[string]any{"dependency": "embeddings"}},
+		{name: "an SDK failure it cannot ask for", call: call{method: "GET", path: "/upstream/sdk?fail=401"}, status: 400, code: "INVALID_PARAMETER", fields: []string{"query:fail"}},
+		{name: "panic", call: call{method: "GET", path: "/panic", header: auth}, status: 500, code: "INTERNAL_ERROR"},
+		{name: "own deadline", call: call{method: "GET", path: "/slow"}, status: 503, code: "TIMEOUT"},
+		{name: "unknown path", call: call{method: "GET", path: "/nope"}, status: 404, code: "ROUTE_NOT_FOUND", want: map[string]any{"type": "about:blank"}},
+		{name: "wrong method", call: call{method: "DELETE", path: "/users/1"}, status: 405, code: "METHOD_NOT_ALLOWED", header: map[string]string{"Allow": "GET, HEAD"}},
+		{name: "HEAD of a GET route", call: call{method: "HEAD", path: "/healthz"}, status: 200, header: map[string]string{"Content-Type": "application/json"}},
+		{name: "HEAD of a user", call: call{method: "HEAD", path: "/users/1"}, status: 200, header: map[string]string{"Content-Type": "application/json"}},
+		{name: "HEAD of an unknown user", call: call{method: "HEAD", path: "/users/999"}, status: 404, header: map[string]string{"Content-Type": "application/problem+json"}},
+		{name: "HEAD of an unknown path", call: call{method: "HEAD", path: "/nope"}, status: 404, header: map[string]string{"Content-Type": "application/problem+json"}},
+		{name: "admin without a token", call: call{method: "GET", path: "/admin"}, status: 401, code: "UNAUTHORIZED",
+			header: map[string]string{"WWW-Authenticate": `Bearer realm="example"`}},
+		{name: "admin with a wrong token", call: call{method: "GET", path: "/admin", header: map[string]string{"Authorization": "Bearer nope"}}, status: 401, code: "UNAUTHORIZED"},
+		{name: "admin", call: call{method: "GET", path: "/admin", header: map[string]string{"Authorization": "Bearer " + adminToken}}, status: 200, want: map[string]any{"area": "admin"}},
+		{name: "upload over MaxBytesReader's limit", call: call{method: "POST", path: "/upload", body: strings.Repeat("x", 2048)}, status: 413, code: "PAYLOAD_TOO_LARGE"},
+		{name: "upload", call: call{method: "POST", path: "/upload", body: "small"}, status: 200, want: map[string]any{"bytes": float64(5)}},
+		{name: "export cut by TimeoutHandler", call: call{method: "GET", path: "/export"}, status: 503, code: "SERVICE_UNAVAILABLE"},
+		{name: "a type URI's page, in Korean", call: call{method: "GET", path: "/problems/user-not-found?lang=ko"}, status: 200,
+			html: []string{`<html lang="ko">`, "<h1><code>USER_NOT_FOUND</code></h1>", "사용자를 찾을 수 없습니다"}, header: map[string]string{"Content-Language": "ko"}},
+		{name: "a type URI's page as JSON", call: call{method: "GET", path: "/problems/insufficient-funds", header: map[string]string{"Accept": "application/json"}}, status: 200,
+			want: map[string]any{"code": "INSUFFICIENT_FUNDS", "status": float64(422)}},
+		{name: "the catalog", call: call{method: "GET", path: "/problems"}, status: 200, html: []string{"<h1>Error catalog</h1>", ">INSUFFICIENT_FUNDS</code></a>"}},
+		{name: "the catalog as JSON by Accept", call: call{method: "GET", path: "/problems", header: map[string]string{"Accept": "application/json"}}, status: 200, want: map[string]any{"title": "Error catalog"}},
+		{name: "a code the catalog lacks", call: call{method: "GET", path: "/problems/no-such-code"}, status: 404, code: "ROUTE_NOT_FOUND"},
+		{name: "the OpenAPI document", call: call{method: "GET", path: "/openapi.json"}, status: 200, want: map[string]any{"openapi": "3.1.0"}},
+		{name: "HEAD of the OpenAPI document", call: call{method: "HEAD", path: "/openapi.json"}, status: 200, header: map[string]string{"Content-Type": "application/json"}},
+	}
+}
+
+// transferBody is the JSON of a transfer from account 1.
+func transferBody(amount string, to string) string {
+	return `{"from":1,"to":` + to + `,"amount":` + amount + `,"currency":"KRW"}`
+}
+
 func TestEndToEnd(t *testing.T) {
 	for _, run := range []struct{ mode, mux string }{{"development", "chi"}, {"production", "chi"}, {"development", "std"}, {"production", "std"}} {
 		mode := run.mode
@@ -128,80 +231,9 @@ func TestEndToEnd(t *testing.T) {
 				args = append(args, "-production")
 			}
 			base, logs := startServer(t, args...)
+			transfer := transferBody
 			auth := map[string]string{"Authorization": "Bearer " + clientToken, "Cookie": clientCookie}
-			newUser := `{"username":"bob","email":"bob@example.com","password":"` + clientPass + `","age":30,"address":{"city":"Busan","zip":"48058"},"tags":["go"]}`
-			badUser := `{"username":"a!","email":"nope","password":"` + clientPass[:5] + `","age":200,"address":{"city":"","zip":"123"},"tags":["ok",""]}`
-			transfer := func(amount string, to string) string {
-				return `{"from":1,"to":` + to + `,"amount":` + amount + `,"currency":"KRW"}`
-			}
-
-			tests := []struct {
-				name   string
-				call   call
-				status int
-				code   string         // "" for a success
-				want   map[string]any // members of the body
-				header map[string]string
-				fields []string // pointer or in:field of each errors[] entry
-			}{
-				{name: "health", call: call{method: "GET", path: "/healthz"}, status: 200, want: map[string]any{"status": "ok"}},
-				{name: "sign-up with 7 broken rules, in Korean", call: call{method: "POST", path: "/users", body: badUser, header: map[string]string{"Accept-Language": "ko"}},
-					status: 422, code: "VALIDATION_ERROR",
-					want:   map[string]any{"title": "요청 값 검증에 실패했습니다", "detail": "7개 필드의 값이 올바르지 않습니다.", "count": float64(7)},
-					header: map[string]string{"Content-Language": "ko"},
-					fields: []string{"#/username", "#/email", "#/password", "#/age", "#/address/city", "#/address/zip", "#/tags/1"}},
-				{name: "sign-up", call: call{method: "POST", path: "/users", body: newUser, header: auth}, status: 201, want: map[string]any{"username": "bob", "id": float64(2)}},
-				{name: "username taken", call: call{method: "POST", path: "/users", body: strings.Replace(newUser, "bob", "taken", 1)},
-					status: 409, code: "USERNAME_TAKEN", want: map[string]any{"username": "taken", "detail": "The username taken is already in use."}},
-				{name: "malformed JSON", call: call{method: "POST", path: "/users", body: `{"username": "x",}`},
-					status: 400, code: "MALFORMED_JSON", want: map[string]any{"line": float64(1), "column": float64(18)}},
-				{name: "existing user", call: call{method: "GET", path: "/users/1"}, status: 200, want: map[string]any{"username": "alice"}},
-				{name: "non-numeric id", call: call{method: "GET", path: "/users/abc"}, status: 400, code: "INVALID_PARAMETER", fields: []string{"path:id"}},
-				{name: "unknown user", call: call{method: "GET", path: "/users/999", header: map[string]string{"Accept-Language": "ko-KR,ko;q=0.9"}},
-					status: 404, code: "USER_NOT_FOUND", want: map[string]any{"userId": float64(999), "detail": "ID가 999인 사용자가 없습니다."}},
-				{name: "transfer without Idempotency-Key", call: call{method: "POST", path: "/transfers", body: transfer("100", "2")},
-					status: 400, code: "IDEMPOTENCY_KEY_MISSING"},
-				{name: "transfer with a malformed Idempotency-Key", call: call{method: "POST", path: "/transfers", body: transfer("100", "2"), header: map[string]string{"Idempotency-Key": `"unterminated`}},
-					status: 400, code: "IDEMPOTENCY_KEY_INVALID", want: map[string]any{"maxLength": float64(255)}},
-				{name: "transfer to an unknown account", call: call{method: "POST", path: "/transfers", body: transfer("100", "9"), header: map[string]string{"Idempotency-Key": "k-1"}},
-					status: 404, code: "ACCOUNT_NOT_FOUND", want: map[string]any{"accountId": float64(9)}},
-				{name: "insufficient funds", call: call{method: "POST", path: "/transfers", body: transfer("7000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
-					status: 422, code: "INSUFFICIENT_FUNDS", want: map[string]any{"availableBalance": float64(5000), "requiredAmount": float64(7000), "currency": "KRW"}},
-				{name: "transfer", call: call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
-					status: 201, want: map[string]any{"amount": float64(1000)}},
-				{name: "same Idempotency-Key again", call: call{method: "POST", path: "/transfers", body: transfer("1000", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
-					status: 409, code: "DUPLICATE_REQUEST"},
-				{name: "same Idempotency-Key, another transfer", call: call{method: "POST", path: "/transfers", body: transfer("2", "2"), header: map[string]string{"Idempotency-Key": "k-1"}},
-					status: 422, code: "IDEMPOTENCY_KEY_REUSED"},
-				{name: "the transfer happened once", call: call{method: "GET", path: "/accounts/1"}, status: 200, want: map[string]any{"balance": float64(4000)}},
-				{name: "unknown account", call: call{method: "GET", path: "/accounts/9"}, status: 404, code: "ACCOUNT_NOT_FOUND"},
-				{name: "upstream fine", call: call{method: "GET", path: "/upstream/embeddings"}, status: 200, want: map[string]any{"model": "text-embedding-3-small"}},
-				{name: "upstream 500", call: call{method: "GET", path: "/upstream/embeddings?fail=500", header: auth}, status: 502, code: "UPSTREAM_ERROR", want: map[string]any{"dependency": "embeddings"}},
-				{name: "upstream 502", call: call{method: "GET", path: "/upstream/embeddings?fail=502"}, status: 502, code: "UPSTREAM_ERROR"},
-				{name: "upstream timeout", call: call{method: "GET", path: "/upstream/embeddings?fail=timeout"}, status: 504, code: "UPSTREAM_TIMEOUT"},
-				{name: "upstream 429", call: call{method: "GET", path: "/upstream/embeddings?fail=429"}, status: 503, code: "UPSTREAM_RATE_LIMITED", header: map[string]string{"Retry-After": "7"}},
-				{name: "upstream rejects our key", call: call{method: "GET", path: "/upstream/embeddings?fail=401"}, status: 502, code: "UPSTREAM_AUTH_FAILED"},
-				{name: "upstream through an SDK", call: call{method: "GET", path: "/upstream/sdk"}, status: 200, want: map[string]any{"model": "text-embedding-3-small"}},
-				{name: "upstream 500 through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=500", header: auth}, status: 502, code: "UPSTREAM_ERROR", want: map[string]any{"dependency": "embeddings"}},
-				{name: "upstream 429 through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=429"}, status: 503, code: "UPSTREAM_RATE_LIMITED", want: map[string]any{"dependency": "embeddings"}, header: map[string]string{"Retry-After": "7"}},
-				{name: "upstream timeout through an SDK", call: call{method: "GET", path: "/upstream/sdk?fail=timeout"}, status: 504, code: "UPSTREAM_TIMEOUT", want: map[string]any{"dependency": "embeddings"}},
-				{name: "an SDK failure it cannot ask for", call: call{method: "GET", path: "/upstream/sdk?fail=401"}, status: 400, code: "INVALID_PARAMETER", fields: []string{"query:fail"}},
-				{name: "panic", call: call{method: "GET", path: "/panic", header: auth}, status: 500, code: "INTERNAL_ERROR"},
-				{name: "own deadline", call: call{method: "GET", path: "/slow"}, status: 503, code: "TIMEOUT"},
-				{name: "unknown path", call: call{method: "GET", path: "/nope"}, status: 404, code: "ROUTE_NOT_FOUND", want: map[string]any{"type": "about:blank"}},
-				{name: "wrong method", call: call{method: "DELETE", path: "/users/1"}, status: 405, code: "METHOD_NOT_ALLOWED", header: map[string]string{"Allow": "GET, HEAD"}},
-				{name: "HEAD of a GET route", call: call{method: "HEAD", path: "/healthz"}, status: 200, header: map[string]string{"Content-Type": "application/json"}},
-				{name: "HEAD of a user", call: call{method: "HEAD", path: "/users/1"}, status: 200, header: map[string]string{"Content-Type": "application/json"}},
-				{name: "HEAD of an unknown user", call: call{method: "HEAD", path: "/users/999"}, status: 404, header: map[string]string{"Content-Type": "application/problem+json"}},
-				{name: "HEAD of an unknown path", call: call{method: "HEAD", path: "/nope"}, status: 404, header: map[string]string{"Content-Type": "application/problem+json"}},
-				{name: "admin without a token", call: call{method: "GET", path: "/admin"}, status: 401, code: "UNAUTHORIZED",
-					header: map[string]string{"WWW-Authenticate": `Bearer realm="example"`}},
-				{name: "admin with a wrong token", call: call{method: "GET", path: "/admin", header: map[string]string{"Authorization": "Bearer nope"}}, status: 401, code: "UNAUTHORIZED"},
-				{name: "admin", call: call{method: "GET", path: "/admin", header: map[string]string{"Authorization": "Bearer " + adminToken}}, status: 200, want: map[string]any{"area": "admin"}},
-				{name: "upload over MaxBytesReader's limit", call: call{method: "POST", path: "/upload", body: strings.Repeat("x", 2048)}, status: 413, code: "PAYLOAD_TOO_LARGE"},
-				{name: "upload", call: call{method: "POST", path: "/upload", body: "small"}, status: 200, want: map[string]any{"bytes": float64(5)}},
-				{name: "export cut by TimeoutHandler", call: call{method: "GET", path: "/export"}, status: 503, code: "SERVICE_UNAVAILABLE"},
-			}
+			tests := e2eCases()
 			ids := map[string]string{} // response request IDs by step
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -217,6 +249,17 @@ func TestEndToEnd(t *testing.T) {
 					if tt.call.method == http.MethodHead {
 						if len(r.body) != 0 || r.header.Get("X-Request-ID") == "" {
 							t.Errorf("HEAD: %d body bytes, request ID %q", len(r.body), r.header.Get("X-Request-ID"))
+						}
+						return
+					}
+					if len(tt.html) > 0 {
+						if ct := r.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+							t.Errorf("Content-Type %q, want HTML", ct)
+						}
+						for _, want := range tt.html {
+							if !strings.Contains(string(r.body), want) {
+								t.Errorf("page lacks %q", want)
+							}
 						}
 						return
 					}

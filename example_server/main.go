@@ -12,8 +12,8 @@
 // keys and rate limits on Redis, shared by every instance started with
 // it; without it, in memory), -transfer-delay (how long a transfer takes,
 // to watch a concurrent duplicate answered 409), and -gen-docs DIR, which
-// writes the error catalog docs into DIR instead of serving (go generate
-// runs it).
+// writes the error catalog docs, the OpenAPI document and the catalog
+// snapshot into DIR instead of serving (go generate runs it).
 package main
 
 //go:generate go run . -gen-docs ../docs
@@ -36,6 +36,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/problemkit/problemkit/i18n"
+	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
 )
 
@@ -150,8 +153,9 @@ func baseFromAddr(addr string, port int) string {
 	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
 }
 
-// generateDocs writes docs/errors.md (English), docs/errors.ko.md and
-// docs/openapi.json for the demo's catalog. The base URL defaults to the one
+// generateDocs writes docs/errors.md (English), docs/errors.ko.md,
+// docs/openapi.json (the API's document, as GET /openapi.json serves it)
+// and docs/catalog.json (the catalog's snapshot) for the demo. The base URL defaults to the one
 // -addr's default gives, so the committed files do not depend on the
 // machine.
 func generateDocs(dir, addr, baseURL string) error {
@@ -174,8 +178,22 @@ func generateDocs(dir, addr, baseURL string) error {
 	if err != nil {
 		return err
 	}
-	return problemdocs.WriteFiles(dir, catalog, problemdocs.OpenAPIOptions{Title: "problemkit example API — errors"},
-		bundle.Negotiate("en"), bundle.Negotiate("ko"))
+	routes, err := docRoutes(catalog, bundle)
+	if err != nil {
+		return err
+	}
+	return problemdocs.WriteFiles(dir, catalog, apiOptions(routes), bundle.Negotiate("en"), bundle.Negotiate("ko"))
+}
+
+// docRoutes returns the route table for its declarations: the handlers
+// are built, never run, and no upstream is started.
+func docRoutes(catalog *problem.Catalog, bundle *i18n.Bundle) ([]route, error) {
+	sh, err := newShared("")
+	if err != nil {
+		return nil, err
+	}
+	defer sh.close()
+	return newApp("", 0, sh, &upstreamDemos{}).routes(middleware.New(middleware.Options{Catalog: catalog, Localizer: bundle}), catalog, bundle)
 }
 
 // redisLogger writes go-redis's own messages (a pool that cannot dial, …)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/idempotency"
 	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
 	"github.com/problemkit/problemkit/upstream"
 	"github.com/problemkit/problemkit/validation"
@@ -45,11 +47,14 @@ type config struct {
 
 // app holds what the handlers share.
 type app struct {
-	users      *userStore
-	bank       *bank
-	embeddings *upstream.Client
-	upstream   string
-	decoder    *validation.Decoder
+	users       *userStore
+	bank        *bank
+	embeddings  *upstream.Client
+	upstream    string
+	decoder     *validation.Decoder
+	idempotency idempotency.Options // of POST /transfers
+	limit       []httprate.Option   // the counter of /limited: memory or Redis
+	demos       *upstreamDemos
 }
 
 // newBundle loads problemkit's messages and the demo's.
@@ -78,7 +83,6 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		Catalog:     catalog,
 		Localizer:   bundle,
 	})
-
 	sh, err := newShared(cfg.redisURL)
 	if err != nil {
 		return nil, nil, err
@@ -87,7 +91,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 	if cfg.upstreamURL == "" {
 		fake, err := startFakeEmbeddings()
 		if err != nil {
-			sh.close()
+			stop()
 			return nil, nil, err
 		}
 		cfg.upstreamURL, stop = fake.url, func() { fake.close(); sh.close() }
@@ -99,61 +103,117 @@ func newServer(cfg config) (http.Handler, func(), error) {
 	}
 	stopEmbeddings := stop
 	stop = func() { stopEmbeddings(); demos.close() }
-	a := &app{
+	routes, err := newApp(cfg.upstreamURL, cfg.transferDelay, sh, demos).routes(pl, catalog, bundle)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	if cfg.mux == "std" {
+		return stdRouter(pl, routes), stop, nil
+	}
+	return chiRouter(pl, routes), stop, nil
+}
+
+// newApp returns the handlers' shared state: upstreamURL is the base URL
+// of the embeddings API, delay how long a transfer takes, sh the stores
+// of idempotency keys and rate limits, demos the upstream demos.
+func newApp(upstreamURL string, delay time.Duration, sh *shared, demos *upstreamDemos) *app {
+	return &app{
 		users: newUserStore(),
-		bank:  newBank(cfg.transferDelay),
+		bank:  newBank(delay),
 		embeddings: upstream.New("openai-embeddings", upstream.Options{
 			Label:   "embeddings", // the name clients may see; the URL never
 			Timeout: 300 * time.Millisecond,
 			Retry:   upstream.RetryOptions{MaxAttempts: 2, WaitMin: 20 * time.Millisecond, WaitMax: 100 * time.Millisecond, MaxElapsed: 2 * time.Second},
 		}),
-		upstream: cfg.upstreamURL,
+		upstream: upstreamURL,
 		// The demo's bodies are small: a 64 KiB limit keeps what one
 		// request can cost (decoding, validating, the answer) small too.
 		decoder: validation.New(validation.Options{MaxBytes: 64 << 10}),
+		// Every transfer carries an Idempotency-Key, and runs once per
+		// key: a retry of a completed one is refused with 409
+		// DUPLICATE_REQUEST, naming the request that did it. The demo has
+		// no accounts of clients; an API that has them sets Options.Scope.
+		idempotency: idempotency.Options{Store: sh.store, RefuseDuplicates: true, MaxBodyBytes: 64 << 10},
+		limit:       sh.limit,
+		demos:       demos,
 	}
+}
 
+// routes is the demo's route table. Each route carries its declaration
+// for the OpenAPI document (GET /openapi.json): what it answers when it
+// succeeds and the problems its handler returns; problemdocs adds the
+// ones the pipeline answers by itself. Method and pattern are the
+// route's.
+func (a *app) routes(pl *middleware.Pipeline, catalog *problem.Catalog, bundle *i18n.Bundle) ([]route, error) {
+	var openapi []byte // this very table's document, rendered below
 	rl := pl.RateLimit(time.Minute)
-	// Every transfer carries an Idempotency-Key, and runs once per key:
-	// a retry of a completed one is refused with 409 DUPLICATE_REQUEST,
-	// naming the request that did it. The demo has no accounts of
-	// clients; an API that has them sets Options.Scope.
-	idem := idempotency.New(idempotency.Options{Store: sh.store, RefuseDuplicates: true, MaxBodyBytes: 64 << 10})
+	pages := middleware.Handle(problemdocs.Pages(catalog, bundle))
 	routes := []route{
 		{"GET", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-		})},
-		{"POST", "/users", middleware.Handle(a.createUser)},
-		{"GET", "/users/{id}", middleware.Handle(a.getUser)},
-		{"POST", "/transfers", idem(middleware.Handle(a.createTransfer))},
-		{"GET", "/accounts/{id}", middleware.Handle(a.getAccount)},
-		{"GET", "/upstream/embeddings", demos.expired(middleware.Handle(a.embed))},
+			writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
+		}), problemdocs.Operation{Summary: "Tell that the server is up", Tags: []string{"health"}, Responses: ok(200, statusBody{})}},
+		{"POST", "/users", middleware.Handle(a.createUser), problemdocs.Operation{Summary: "Sign up a user",
+			Body:      &problemdocs.Body{Schema: problemdocs.SchemaOf(createUserRequest{})},
+			Responses: ok(201, user{}), Problems: []*problem.Code{errUsernameTaken}}},
+		{"GET", "/users/{id}", middleware.Handle(a.getUser), problemdocs.Operation{Summary: "Get a user",
+			Params:    []problemdocs.Param{{Name: "id", In: "path", Schema: problemdocs.Schema{"type": "integer", "format": "int64", "minimum": 1, "example": 42}}},
+			Responses: ok(200, user{}), Problems: []*problem.Code{errUserNotFound}}},
+		{"POST", "/transfers", idempotency.New(a.idempotency)(middleware.Handle(a.createTransfer)), problemdocs.Operation{Summary: "Transfer money between two accounts",
+			Params: []problemdocs.Param{{Name: "Idempotency-Key", In: "header", Required: true, Lenient: true, // the middleware's own codes
+				Description: "Makes a retried transfer safe: a key already used is answered DUPLICATE_REQUEST, a retry while the first runs REQUEST_IN_PROGRESS.",
+				Schema:      problemdocs.Schema{"type": "string", "maxLength": idempotency.MaxKeyLength}}},
+			Body:      &problemdocs.Body{Schema: problemdocs.SchemaOf(transferRequest{})},
+			Responses: ok(201, transfer{}), Problems: append([]*problem.Code{errAccountNotFound, errInsufficientFunds, errCurrencyMismatch}, a.idempotency.Codes()...)}},
+		{"GET", "/accounts/{id}", middleware.Handle(a.getAccount), problemdocs.Operation{Summary: "Get an account's balance", Tags: []string{"transfers"},
+			Params:    []problemdocs.Param{{Name: "id", In: "path", Schema: problemdocs.Schema{"type": "integer", "format": "int64", "minimum": 1, "example": 1}}},
+			Responses: ok(200, accountBody{}), Problems: []*problem.Code{errAccountNotFound}}},
+		{"GET", "/upstream/embeddings", a.demos.expired(middleware.Handle(a.embed)), problemdocs.Operation{Summary: "Call the embeddings API",
+			Params:    []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 502, timeout, 429 or 401; expired makes it reject the client's first token.",
+				Schema: problemdocs.Schema{"type": "string", "enum": []string{"500", "502", "timeout", "429", "401", "expired"}}}},
+			Responses: ok(200, embeddingList{}), Problems: upstream.Codes()}},
 		// 5 a minute per client, with the RateLimit fields on every
 		// answer and a 429 problem beyond.
-		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, append(sh.limit, httprate.WithLimitHandler(rl.Limited))...)(
+		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, append(slices.Clip(a.limit), httprate.WithLimitHandler(rl.Limited))...)(
 			rl.Fields(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-			})))},
+				writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
+			}))), problemdocs.Operation{Summary: "A route limited to 5 requests a minute", Tags: []string{"failures"}, RateLimited: true, Responses: ok(200, statusBody{})}},
 		{"GET", "/panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			// A bug with a secret in its message: production clients see a
 			// generic 500; the log keeps the value for the operator.
 			panic("connect to db: db password=hunter2 refused")
-		})},
-		{"GET", "/slow", middleware.Handle(slowReport)},
+		}), problemdocs.Operation{Summary: "A handler that panics: it never succeeds", Tags: []string{"failures"}}},
+		{"GET", "/slow", middleware.Handle(slowReport), problemdocs.Operation{Summary: "A handler that misses its own deadline",
+			Tags: []string{"failures"}, Responses: ok(200, struct {
+				Report string `json:"report"`
+			}{}), Problems: []*problem.Code{problem.Timeout}}},
 		// An auth middleware written the way third-party ones are: it
 		// answers with http.Error, and the pipeline makes that a problem.
-		{"GET", "/admin", requireBearer(adminToken, http.HandlerFunc(adminHome))},
+		{"GET", "/admin", requireBearer(adminToken, http.HandlerFunc(adminHome)), problemdocs.Operation{Summary: "A route behind a bearer token",
+			Tags: []string{"failures"}, Security: []string{"bearer"}, Responses: ok(200, adminBody{}), Problems: []*problem.Code{problem.Unauthorized}}},
 		// Failures of net/http's own helpers, which write text/plain: the
 		// pipeline answers problems for them.
-		{"POST", "/upload", http.HandlerFunc(upload)},
-		{"GET", "/export", http.TimeoutHandler(http.HandlerFunc(slowExport), 50*time.Millisecond, "export timed out")},
-		{"GET", "/problems/", middleware.Handle(problemdocs.Pages(catalog, bundle))},
+		{"POST", "/upload", http.HandlerFunc(upload), problemdocs.Operation{Summary: "Upload at most 1 KiB",
+			Tags: []string{"failures"}, Body: &problemdocs.Body{ContentType: "application/octet-stream", Schema: problemdocs.Schema{"type": "string", "format": "binary"}},
+			Responses: ok(200, struct {
+				Bytes int64 `json:"bytes"`
+			}{}), Problems: []*problem.Code{problem.PayloadTooLarge}}},
+		{"GET", "/export", http.TimeoutHandler(http.HandlerFunc(slowExport), 50*time.Millisecond, "export timed out"), problemdocs.Operation{
+			Summary: "An export cut short by http.TimeoutHandler", Tags: []string{"failures"}, Responses: ok(200, struct {
+				Export string `json:"export"`
+			}{}), Problems: []*problem.Code{problem.ServiceUnavailable}}},
+		{"GET", "/problems", pages, problemdocs.Operation{Summary: "The error catalog", Tags: []string{"docs"},
+			Params: []problemdocs.Param{langParam}, Responses: docPage(problemdocs.Index{})}},
+		{"GET", "/problems/{slug}", pages, problemdocs.Operation{Summary: "The page of one error code: its type URI", Tags: []string{"docs"},
+			Params:    []problemdocs.Param{{Name: "slug", In: "path", Lenient: true, Description: "The code in kebab case, as its type URI ends; .json asks for JSON.", Schema: problemdocs.Schema{"type": "string", "example": "user-not-found"}}, langParam},
+			Responses: docPage(problemdocs.Entry{}), Problems: []*problem.Code{problem.RouteNotFound}}},
+		{"GET", "/openapi.json", serveJSON(&openapi), problemdocs.Operation{Summary: "This API's OpenAPI document", Tags: []string{"docs"},
+			Responses: []problemdocs.Response{{Status: 200, Description: "The OpenAPI 3.1 document.", Schema: problemdocs.Schema{"type": "object"}}}}},
 	}
-	routes = append(routes, demos.routes()...)
-	if cfg.mux == "std" {
-		return stdRouter(pl, routes), stop, nil
-	}
-	return chiRouter(pl, routes), stop, nil
+	routes = append(routes, a.demos.routes()...)
+	var err error
+	openapi, err = apiDocument(catalog, bundle, routes)
+	return routes, err
 }
 
 // route is one route of the demo, in the syntax chi and ServeMux share;
@@ -161,6 +221,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 type route struct {
 	method, pattern string
 	h               http.Handler
+	doc             problemdocs.Operation // for /openapi.json: write it with the route
 }
 
 // chiRouter mounts the pipeline and the routes on chi. The pipeline goes

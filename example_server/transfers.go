@@ -114,6 +114,6 @@ func (a *app) getAccount(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errAccountNotFound.New().With("accountId", p.ID)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": p.ID, "balance": balance, "currency": currency})
+	writeJSON(w, http.StatusOK, accountBody{ID: p.ID, Balance: balance, Currency: currency})
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemdocs"
 	"github.com/problemkit/problemkit/upstream"
 	"github.com/problemkit/problemkit/validation"
 )
@@ -95,9 +96,19 @@ func newUpstreamDemos(logger *slog.Logger, catalog *problem.Catalog) (*upstreamD
 // routes are /upstream/quota, /upstream/flaky and /upstream/sdk.
 func (d *upstreamDemos) routes() []route {
 	return []route{
-		{"GET", "/upstream/quota", middleware.Handle(d.search)},
-		{"GET", "/upstream/flaky", middleware.Handle(d.recommend)},
-		{"GET", "/upstream/sdk", middleware.Handle(d.embedSDK)},
+		{"GET", "/upstream/quota", middleware.Handle(d.search), problemdocs.Operation{
+			Summary: "Call a search API that announces its quota is used up", Tags: []string{"upstream"},
+			Responses: ok(200, searchBody{}), Problems: upstream.Codes()}},
+		{"GET", "/upstream/flaky", middleware.Handle(d.recommend), problemdocs.Operation{
+			Summary: "Call a recommendation API that always fails, behind a circuit breaker", Tags: []string{"upstream"},
+			Responses: ok(200, struct {
+				Items []string `json:"items"`
+			}{}), Problems: upstream.Codes()}},
+		{"GET", "/upstream/sdk", middleware.Handle(d.embedSDK), problemdocs.Operation{
+			Summary: "Call the embeddings API through an SDK-style client", Tags: []string{"upstream"},
+			Params: []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 429 or timeout.",
+				Schema: problemdocs.Schema{"type": "string", "enum": []string{"500", "429", "timeout"}}}},
+			Responses: ok(200, embeddingList{}), Problems: upstream.Codes()}},
 	}
 }
 

@@ -28,7 +28,7 @@ type createUserRequest struct {
 	Password string   `json:"password" validate:"required,min=8,max=128" problem:"secret"` // never echoed, never logged
 	Age      int      `json:"age" validate:"required,min=1,max=150"`
 	Address  address  `json:"address"`
-	Tags     []string `json:"tags" validate:"max=5,dive,min=1,max=20"`
+	Tags     []string `json:"tags,omitempty" validate:"max=5,dive,min=1,max=20"` // optional
 }
 
 // maxUsers bounds the demo's store: every field has a size, and so has

@@ -101,6 +101,21 @@ type Options struct {
 	Now func() time.Time
 }
 
+// Codes returns the codes the middleware configured by o answers with,
+// for an operation's declaration in problemdocs: the key's problems, a
+// retry in progress or completed (DUPLICATE_REQUEST also answers a retry
+// whose response could not be stored), a body over MaxBodyBytes and a
+// store that fails.
+func (o Options) Codes() []*problem.Code {
+	codes := make([]*problem.Code, 0, 7)
+	if !o.KeyOptional {
+		codes = append(codes, problem.IdempotencyKeyMissing)
+	}
+	return append(codes, problem.IdempotencyKeyInvalid, problem.IdempotencyKeyReused,
+		problem.RequestInProgress, problem.DuplicateRequest, problem.PayloadTooLarge,
+		problem.IdempotencyUnavailable)
+}
+
 // guard is the configured middleware.
 type guard struct {
 	store       Store

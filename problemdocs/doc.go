@@ -7,21 +7,47 @@
 // Markdown writes one document per language: a table of contents, then for
 // each code its HTTP status, type URI, localized title, what it means, when
 // it happens, what the client should do, whether it is retryable, its
-// extension members and headers, and an example body. OpenAPI writes
-// OpenAPI 3.1 components: Problem and FieldError schemas and one reusable
-// response per code, to $ref from an API's operations. WriteFiles writes
-// both into a folder; call it from a go:generate command and commit the
-// result, as the example server does:
+// extension members and headers, and an example body. OpenAPI writes an
+// OpenAPI 3.1 document (see below). WriteFiles writes them into a folder,
+// with the catalog's snapshot; call it from a go:generate command and
+// commit the result, as the example server does:
 //
 //	//go:generate go run . -gen-docs ../docs
 //
-// Every generated file starts with a "do not edit" line.
+// Every generated file starts with a "do not edit" line (in JSON, an
+// "x-generated" member).
+//
+// # The API's OpenAPI document
+//
+// Declare each operation once, beside its route, as an Operation: what it
+// answers on success and the codes its handler returns.
+//
+//	{Method: "GET", Pattern: "/users/{id}", Summary: "Get a user",
+//		Params:    []problemdocs.Param{{Name: "id", In: "path", Schema: problemdocs.Schema{"type": "integer"}}},
+//		Responses: []problemdocs.Response{{Status: 200, Schema: problemdocs.SchemaOf(User{})}},
+//		Problems:  []*problem.Code{UserNotFound}}
+//
+// OpenAPI, given the operations, writes the API's document: per
+// operation and status, every code it can answer with — its own and the
+// ones the pipeline answers by itself (see OpenAPI) — each with its schema,
+// its code, status and type URI as constants, and an example. Without
+// operations it writes the catalog's components alone, for an API that
+// writes its document by other means to $ref.
+//
+// # Compatibility
+//
+// A code's name, status, type URI, members and their JSON types, and its
+// headers are a contract with clients. NewSnapshot takes them down
+// (WriteFiles writes catalog.json), and Compare lists the changes between
+// two snapshots, marking those that break clients; the command
+// "go run ./cmd/problemkit compat OLD.json NEW.json" fails on them.
 //
 // # Type URIs that resolve
 //
 // RFC 9457 asks that a problem type URI lead to documentation for humans.
 // Pages serves each code as a small HTML page, or as JSON, localized from
-// Accept-Language; mount it under the path of the catalog's type URIs,
+// Accept-Language or a "lang" parameter, with links to the page in every
+// language; mount it under the path of the catalog's type URIs,
 // through middleware.Handle, which answers its 404s and 405s as problems.
 // The package does not import the middleware: it produces documents and
 // errors, and the pipeline answers.

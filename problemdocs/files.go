@@ -11,9 +11,12 @@ import (
 )
 
 // WriteFiles writes the catalog's documents into dir: errors.md in the
-// first translator's language (English when there is none), errors.<lang>.md for each other one, and
-// openapi.json in the first language. It only rewrites files whose content
-// changed, so an unchanged catalog leaves their modification times alone.
+// first translator's language (English when there is none),
+// errors.<lang>.md for each other one, openapi.json in the first language
+// (see OpenAPI: with opts.Operations, the API's own document), and
+// catalog.json, the catalog's snapshot (see NewSnapshot). It only
+// rewrites files whose content changed, so an unchanged catalog leaves
+// their modification times alone.
 func WriteFiles(dir string, cat *problem.Catalog, opts OpenAPIOptions, translators ...problem.Translator) error {
 	if len(translators) == 0 {
 		translators = []problem.Translator{english.Translator{}}
@@ -38,7 +41,14 @@ func WriteFiles(dir string, cat *problem.Catalog, opts OpenAPIOptions, translato
 	if err := OpenAPI(&b, cat, translators[0], opts); err != nil {
 		return fmt.Errorf("openapi.json: %w", err)
 	}
-	return writeIfChanged(filepath.Join(dir, "openapi.json"), b.Bytes())
+	if err := writeIfChanged(filepath.Join(dir, "openapi.json"), b.Bytes()); err != nil {
+		return err
+	}
+	b.Reset()
+	if err := WriteSnapshot(&b, cat); err != nil {
+		return fmt.Errorf("catalog.json: %w", err)
+	}
+	return writeIfChanged(filepath.Join(dir, "catalog.json"), b.Bytes())
 }
 
 func writeIfChanged(path string, content []byte) error {

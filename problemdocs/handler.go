@@ -2,17 +2,26 @@ package problemdocs
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
 
+	"golang.org/x/text/language"
+
 	"github.com/problemkit/problemkit/internal/english"
 	"github.com/problemkit/problemkit/problem"
 )
+
+// pageHTML is the template of the HTML pages.
+//
+//go:embed page.html
+var pageHTML string
 
 // Localizer picks the translator of a request; *i18n.Bundle is one. It has
 // the method set of middleware.Localizer, so the same bundle serves both.
@@ -24,8 +33,16 @@ type Localizer interface {
 // type URIs resolve: the last path segment names a code by its slug
 // ("/problems/user-not-found"), answered as a small HTML page, or as JSON
 // when the client asks for application/json or the path ends in ".json".
-// The path of the mount itself lists every code. Pages are localized by loc
-// from Accept-Language; a nil loc means English.
+// The path of the mount itself lists every code (as JSON, an object whose
+// "codes" member holds them). Pages are localized by loc from
+// Accept-Language; a nil loc means English.
+//
+// When loc also lists its languages and negotiates one by name, as
+// *i18n.Bundle does (Languages and Negotiate), every page links to itself
+// in each of them, and a "lang" query parameter naming one of them
+// ("?lang=ko") chooses the language over Accept-Language. Any other value
+// of the parameter is ignored: it is compared with the languages, never
+// used.
 //
 // The handler returns its failures — an unknown code (404), a method other
 // than GET or HEAD (405) — for the middleware to answer as problems, so
@@ -38,12 +55,7 @@ func Pages(cat *problem.Catalog, loc Localizer) func(http.ResponseWriter, *http.
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return problem.MethodNotAllowed.New().WithHeader("Allow", "GET, HEAD")
 		}
-		var tr problem.Translator = english.Translator{}
-		if loc != nil {
-			if t := loc.Translator(r); t != nil {
-				tr = t
-			}
-		}
+		tr, chosen, switcher := pageLanguage(loc, r)
 		slug := path.Base(strings.TrimSuffix(r.URL.Path, "/"))
 		asJSON := strings.HasSuffix(slug, ".json") || wantsJSON(r.Header.Get("Accept"))
 		slug = strings.TrimSuffix(slug, ".json")
@@ -65,7 +77,7 @@ func Pages(cat *problem.Catalog, loc Localizer) func(http.ResponseWriter, *http.
 		ctype := "text/html; charset=utf-8"
 		if asJSON {
 			ctype = "application/json"
-			var v any = list
+			var v any = Index{Title: tr.Translate(lblHeading), Codes: list}
 			if one != nil {
 				v = one
 			}
@@ -76,9 +88,15 @@ func Pages(cat *problem.Catalog, loc Localizer) func(http.ResponseWriter, *http.
 			body.Write(b)
 			body.WriteByte('\n')
 		} else {
+			query := ""
+			if chosen != "" {
+				query = "?lang=" + url.QueryEscape(chosen)
+			}
 			data := page{
 				Lang: tr.Language(), T: func(m problem.Message) string { return tr.Translate(m) },
-				Href: func(e Entry) string { return pageURL(cat, e) }, Entries: list, One: one, Labels: labels,
+				Href:    func(e Entry) string { return pageURL(cat, e) + query },
+				Index:   strings.TrimSuffix(cat.Base(), "/") + query,
+				Entries: list, One: one, Labels: labels, Switch: switcher,
 			}
 			if err := pageTemplate.Execute(&body, data); err != nil {
 				return fmt.Errorf("problemdocs: render %s: %w", slug, err)
@@ -96,6 +114,63 @@ func Pages(cat *problem.Catalog, loc Localizer) func(http.ResponseWriter, *http.
 		}
 		return nil
 	}
+}
+
+// Index is the list of codes as Pages serves it as JSON: an object, so
+// that members can be added.
+type Index struct {
+	// Title is the localized title of the catalog.
+	Title string `json:"title"`
+	// Codes are the codes, ordered by status and then code.
+	Codes []Entry `json:"codes"`
+}
+
+// Languages is what a Localizer that knows its languages also offers, as
+// *i18n.Bundle does; Pages then shows a language switch.
+type languages interface {
+	Languages() []language.Tag
+	Negotiate(acceptLanguage string) problem.Translator
+}
+
+// langLink is one entry of the language switch.
+type langLink struct {
+	Lang, Name, Href string
+	Current          bool
+}
+
+// pageLanguage returns the translator of a page, the language the lang
+// parameter chose ("" when none did), and the language switch.
+func pageLanguage(loc Localizer, r *http.Request) (problem.Translator, string, []langLink) {
+	var tr problem.Translator = english.Translator{}
+	if loc == nil {
+		return tr, "", nil
+	}
+	if t := loc.Translator(r); t != nil {
+		tr = t
+	}
+	ls, ok := loc.(languages)
+	if !ok {
+		return tr, "", nil
+	}
+	tags := ls.Languages()
+	chosen := ""
+	if want := r.URL.Query().Get("lang"); want != "" {
+		for _, t := range tags {
+			if t.String() == want {
+				tr, chosen = ls.Negotiate(t.String()), t.String()
+				break
+			}
+		}
+	}
+	links := make([]langLink, 0, len(tags))
+	for _, t := range tags {
+		other := ls.Negotiate(t.String())
+		links = append(links, langLink{
+			Lang: t.String(), Name: other.Translate(lblLanguage),
+			Href: "?lang=" + url.QueryEscape(t.String()), Current: other.Language() == tr.Language(),
+		})
+	}
+	return tr, chosen, links
 }
 
 // wantsJSON reports whether an Accept header asks for JSON rather than HTML.
@@ -129,9 +204,11 @@ type page struct {
 	Lang    string
 	T       func(problem.Message) string
 	Href    func(Entry) string
+	Index   string
 	Entries []Entry
 	One     *Entry
 	Labels  map[string]problem.Message
+	Switch  []langLink
 }
 
 var labels = map[string]problem.Message{
@@ -139,6 +216,7 @@ var labels = map[string]problem.Message{
 	"title": lblTitle, "retryable": lblRetryable, "yes": lblYes, "no": lblNo, "description": lblMeaning,
 	"when": lblWhen, "action": lblAction, "members": lblMembers, "member": lblMember, "jsonType": lblJSONType,
 	"about": lblAbout, "headers": lblHeaders, "example": lblExample, "none": lblNone, "back": lblBack,
+	"language": lblLanguage, "languages": lblLanguages,
 }
 
 var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
@@ -147,39 +225,24 @@ var pageTemplate = template.Must(template.New("page").Funcs(template.FuncMap{
 		return string(b), err
 	},
 	"statusText": statusText,
-}).Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if .One}}{{.One.Code}} · {{end}}{{call .T (index .Labels "heading")}}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}code,pre{font-family:ui-monospace,monospace}pre{background:#f5f5f5;padding:1rem;overflow:auto}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}</style>
-</head>
-<body>
-{{- if .One}}{{with .One}}
-<p><a href="./">{{call $.T (index $.Labels "back")}}</a></p>
-<h1><code>{{.Code}}</code></h1>
-<p><strong>{{.Title}}</strong></p>
-<table>
-<tr><th>{{call $.T (index $.Labels "status")}}</th><td>{{statusText .Status}}</td></tr>
-<tr><th>{{call $.T (index $.Labels "type")}}</th><td><code>{{.Type}}</code></td></tr>
-<tr><th>{{call $.T (index $.Labels "retryable")}}</th><td>{{if .Retryable}}{{call $.T (index $.Labels "yes")}}{{else}}{{call $.T (index $.Labels "no")}}{{end}}</td></tr>
-</table>
-<h2>{{call $.T (index $.Labels "description")}}</h2><p>{{.Description}}</p>
-<h2>{{call $.T (index $.Labels "when")}}</h2><p>{{.When}}</p>
-<h2>{{call $.T (index $.Labels "action")}}</h2><p>{{.Action}}</p>
-<h2>{{call $.T (index $.Labels "members")}}</h2>
-{{if .Members}}<table><tr><th>{{call $.T (index $.Labels "member")}}</th><th>{{call $.T (index $.Labels "jsonType")}}</th><th>{{call $.T (index $.Labels "about")}}</th></tr>
-{{range .Members}}<tr><td><code>{{.Name}}</code></td><td>{{.Type}}</td><td>{{.Description}}</td></tr>
-{{end}}</table>{{else}}<p>{{call $.T (index $.Labels "none")}}</p>{{end}}
-{{if .Headers}}<h2>{{call $.T (index $.Labels "headers")}}</h2><p>{{range $i, $h := .Headers}}{{if $i}}, {{end}}<code>{{$h}}</code>{{end}}</p>{{end}}
-<h2>{{call $.T (index $.Labels "example")}}</h2>
-<pre>{{json .Example}}</pre>
-{{end}}{{else}}
-<h1>{{call .T (index .Labels "heading")}}</h1>
-<p>{{call .T (index .Labels "intro")}}</p>
-<table><tr><th>{{call .T (index .Labels "code")}}</th><th>{{call .T (index .Labels "status")}}</th><th>{{call .T (index .Labels "title")}}</th></tr>
-{{range .Entries}}<tr><td><a href="{{call $.Href .}}"><code>{{.Code}}</code></a></td><td>{{statusText .Status}}</td><td>{{.Title}}</td></tr>
-{{end}}</table>
-{{end}}
-</body>
-</html>
-`))
+	"prose":      prose,
+	"class": func(status int) string {
+		if status >= 500 {
+			return "s5"
+		}
+		return "s4"
+	},
+}).Parse(pageHTML))
+
+// prose escapes s for HTML, setting `backquoted` spans as code.
+func prose(s string) template.HTML {
+	var b strings.Builder
+	for i, part := range strings.Split(s, "`") {
+		if i%2 == 1 {
+			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(part))
+	}
+	return template.HTML(b.String())
+}

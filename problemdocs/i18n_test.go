@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -41,6 +42,18 @@ func TestHandlerLanguages(t *testing.T) {
 		{"Korean index", "/problems/", "ko", "", 200, "text/html; charset=utf-8", "ko", []string{"오류 목록"}},
 		{"unknown code in Korean", "/problems/nope", "ko", "", 404, "application/problem+json", "ko",
 			[]string{`"code":"ROUTE_NOT_FOUND"`, "이 주소에 설명된 오류 코드가 없습니다."}},
+		{"the switch links both languages", "/problems/validation-error", "en", "", 200, "text/html; charset=utf-8", "en",
+			[]string{`<strong lang="en" aria-current="true">English</strong>`, `<a href="?lang=ko" hreflang="ko" lang="ko">한국어</a>`}},
+		{"?lang=ko over Accept-Language", "/problems/validation-error?lang=ko", "en", "", 200, "text/html; charset=utf-8", "ko",
+			[]string{`<html lang="ko">`, "요청 값 검증에 실패했습니다", `<a href="https://api.example.com/problems?lang=ko">`, `<a href="?lang=en" hreflang="en" lang="en">English</a>`}},
+		{"the index keeps ?lang in its links", "/problems/?lang=ko", "", "", 200, "text/html; charset=utf-8", "ko",
+			[]string{`href="https://api.example.com/problems/insufficient-funds?lang=ko"`}},
+		{"?lang of no language is ignored", "/problems/validation-error?lang=fr", "ko", "", 200, "text/html; charset=utf-8", "ko",
+			[]string{`<html lang="ko">`}},
+		{"?lang as JSON", "/problems/validation-error.json?lang=ko", "", "", 200, "application/json", "ko",
+			[]string{`"title": "요청 값 검증에 실패했습니다"`}},
+		{"the index as JSON is an object", "/problems/", "", "application/json", 200, "application/json", "en",
+			[]string{`"title": "Error catalog",`, `"codes": [`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,6 +71,26 @@ func TestHandlerLanguages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLanguageSwitchIsSafe: whatever a client puts in ?lang is compared
+// with the bundle's languages, never written into the page.
+func TestLanguageSwitchIsSafe(t *testing.T) {
+	bundle, err := i18n.New(i18n.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := middleware.Handle(problemdocs.Pages(testCatalog(), bundle))
+	for _, lang := range []string{`"><script>alert(1)</script>`, "ko\"onmouseover=\"x", "javascript:alert(1)", "ko&x=<b>", strings.Repeat("ko,", 2000)} {
+		req := httptest.NewRequest(http.MethodGet, "/problems/validation-error?lang="+url.QueryEscape(lang), nil)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		body := rec.Body.String()
+		if rec.Code != 200 || rec.Header().Get("Content-Language") != "en" || strings.Contains(body, "script>") || strings.Contains(body, "onmouseover") ||
+			strings.Contains(body, "javascript:") || strings.Contains(body, "<b>") {
+			t.Errorf("?lang=%.40q: %d %s, the page reflects it", lang, rec.Code, rec.Header().Get("Content-Language"))
+		}
 	}
 }
 

@@ -28,6 +28,10 @@ var (
 	lblGenerated = label("generated", "Generated from the catalog declared in code; do not edit.")
 	lblBack      = label("back", "All errors")
 	lblUnknown   = label("unknownCode", "No error code is documented at this address.")
+	// lblLanguage is the name of the language, in that language: the
+	// language switch of the pages shows it.
+	lblLanguage  = label("language", "English")
+	lblLanguages = label("languages", "Languages")
 
 	lblErrorsMember = label("errorsMember", "One entry per invalid field or parameter: pointer, field, in, rule, param, detail.")
 )
@@ -43,6 +47,6 @@ func Messages() []problem.Message {
 		lblHeading, lblIntro, lblContents, lblCode, lblStatus, lblType, lblTitle,
 		lblRetryable, lblYes, lblNo, lblMeaning, lblWhen, lblAction, lblMembers,
 		lblMember, lblJSONType, lblAbout, lblHeaders, lblExample, lblNone,
-		lblGenerated, lblBack, lblUnknown, lblErrorsMember,
+		lblGenerated, lblBack, lblUnknown, lblErrorsMember, lblLanguage, lblLanguages,
 	}
 }

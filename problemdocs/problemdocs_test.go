@@ -108,13 +108,13 @@ func TestOpenAPIGolden(t *testing.T) {
 		Generated  string `json:"x-generated"`
 		OpenAPI    string `json:"openapi"`
 		Components struct {
-			Schemas   map[string]json.RawMessage `json:"schemas"`
+			Schemas   map[string]map[string]any `json:"schemas"`
 			Responses map[string]struct {
 				Content map[string]struct {
-					Schema struct {
-						AllOf []map[string]any `json:"allOf"`
-					} `json:"schema"`
-					Example map[string]any `json:"example"`
+					Schema   map[string]any `json:"schema"`
+					Examples map[string]struct {
+						Value map[string]any `json:"value"`
+					} `json:"examples"`
 				} `json:"content"`
 			} `json:"responses"`
 		} `json:"components"`
@@ -129,8 +129,17 @@ func TestOpenAPIGolden(t *testing.T) {
 		t.Errorf("schemas: %v", doc.Components.Schemas)
 	}
 	funds := doc.Components.Responses["INSUFFICIENT_FUNDS"].Content[problem.MediaType]
-	if len(funds.Schema.AllOf) != 2 || funds.Schema.AllOf[0]["$ref"] != "#/components/schemas/Problem" || funds.Example["code"] != "INSUFFICIENT_FUNDS" {
+	if funds.Schema["$ref"] != "#/components/schemas/INSUFFICIENT_FUNDS" || funds.Examples["INSUFFICIENT_FUNDS"].Value["code"] != "INSUFFICIENT_FUNDS" {
 		t.Errorf("INSUFFICIENT_FUNDS response: %+v", funds)
+	}
+	schema := doc.Components.Schemas["INSUFFICIENT_FUNDS"]
+	props, _ := schema["properties"].(map[string]any)
+	if props["code"].(map[string]any)["const"] != "INSUFFICIENT_FUNDS" || props["status"].(map[string]any)["const"] != float64(422) ||
+		props["availableBalance"].(map[string]any)["type"] != "integer" {
+		t.Errorf("INSUFFICIENT_FUNDS schema: %v", schema)
+	}
+	if len(doc.Components.Responses) != len(testCatalog().Codes()) {
+		t.Errorf("%d responses for %d codes", len(doc.Components.Responses), len(testCatalog().Codes()))
 	}
 	golden(t, "openapi.json", b.Bytes())
 }
@@ -145,6 +154,7 @@ func TestWriteFiles(t *testing.T) {
 		{"errors.md", "# Error catalog"},
 		{"errors.fr.md", "# Catalogue des erreurs"},
 		{"openapi.json", `"openapi": "3.1.0"`},
+		{"catalog.json", `"code": "INSUFFICIENT_FUNDS"`},
 	}
 	for _, tt := range tests {
 		b, err := os.ReadFile(filepath.Join(dir, tt.file))
