@@ -29,9 +29,19 @@ type Failure struct {
 	// nil when nothing could be written (the response had started, or the
 	// connection was hijacked).
 	Problem *problem.Problem
+	// Development reports whether the pipeline runs in development mode
+	// (Options.Development), so that an observer shows no more of Err
+	// than the pipeline does: in production, nothing.
+	Development bool
 
 	attrs []slog.Attr
 }
+
+// Route returns the route pattern the request matched, as the log record
+// has it: ServeMux's ("GET /users/{id}") or chi's ("/users/{id}"); empty
+// when no route matched, as for a 404. It is the application's text, never
+// the request's path.
+func (f *Failure) Route() string { return routePattern(f.Request) }
 
 // SetMember adds the extension member name to the problem, if there is
 // one. It never replaces a standard or problemkit member, nor one the

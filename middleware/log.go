@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -49,10 +50,7 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	if !p.log.Enabled(ctx, level) {
 		return
 	}
-	route := r.Pattern // ServeMux's
-	if rctx := chi.RouteContext(ctx); route == "" && rctx != nil {
-		route = rctx.RoutePattern()
-	}
+	route := routePattern(r)
 	attrs := make([]slog.Attr, 0, 12)
 	attrs = append(attrs,
 		slog.String("requestId", clip.Log(f.id, logIDBytes)),
@@ -87,6 +85,18 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 		msg = "client closed request"
 	}
 	p.log.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// routePattern is the route r matched: ServeMux's pattern ("GET
+// /users/{id}") or chi's ("/users/{id}"); empty when none did.
+func routePattern(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	if rctx := chi.RouteContext(r.Context()); rctx != nil {
+		return rctx.RoutePattern()
+	}
+	return ""
 }
 
 // fieldRules lists the field:rule pairs of field errors as one string, not
