@@ -34,7 +34,20 @@ type Failure struct {
 	// than the pipeline does: in production, nothing.
 	Development bool
 
-	attrs []slog.Attr
+	attrs   []slog.Attr
+	catalog *problem.Catalog
+}
+
+// Declared reports whether Code is one the pipeline's catalog declares,
+// built in or registered. Any other is an unregistered code or that of a
+// foreign problem passed on (see problem.Catalog.Map), whose name another
+// service chose: an observer that counts by code should not count by it.
+func (f *Failure) Declared() bool {
+	if f.catalog == nil || f.Code == nil {
+		return false
+	}
+	c, ok := f.catalog.Lookup(f.Code.Code)
+	return ok && c == f.Code
 }
 
 // Route returns the route pattern the request matched, as the log record

@@ -114,3 +114,41 @@ func TestFailureRoute(t *testing.T) {
 		})
 	}
 }
+
+// TestFailureDeclared: a code of the catalog, built in or registered, is
+// declared; an unregistered one, or a foreign problem's code another
+// service chose, is not.
+func TestFailureDeclared(t *testing.T) {
+	registered := &problem.Code{Code: "ORDER_NOT_FOUND", Status: 404, Title: "Order not found"}
+	unregistered := &problem.Code{Code: "ORDER_GONE", Status: 410, Title: "Order gone"}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"registered", registered.New(), true},
+		{"built in", problem.Generic(http.StatusConflict).New(), true},
+		{"unmapped error", errors.New("boom"), true},
+		{"unregistered", unregistered.New(), false},
+		{"a foreign problem's own code", foreignErr{&problem.Problem{Status: 409, Code: "CHOSEN_BY_UPSTREAM_1", Title: "x"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var declared bool
+			pl := middleware.New(middleware.Options{
+				Logger:    slog.New(slog.NewJSONHandler(io.Discard, nil)),
+				Catalog:   problem.NewCatalog("").MustRegister(registered),
+				OnFailure: func(f *middleware.Failure) { declared = f.Declared() },
+			})
+			rec := httptest.NewRecorder()
+			pl.Handler(middleware.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err })).
+				ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			if declared != tt.want {
+				t.Errorf("Declared() = %v, want %v (status %d)", declared, tt.want, rec.Code)
+			}
+		})
+	}
+	if (&middleware.Failure{}).Declared() {
+		t.Error("a Failure outside the pipeline is declared")
+	}
+}

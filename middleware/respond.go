@@ -100,7 +100,7 @@ func (p *Pipeline) observe(f *failure, status int, doc *problem.Problem) {
 	if p.onFailure == nil {
 		return
 	}
-	hf := Failure{Request: f.r, Err: f.err, Code: f.e.Code(), Status: status, Problem: doc, Development: !p.production}
+	hf := Failure{Request: f.r, Err: f.err, Code: f.e.Code(), Status: status, Problem: doc, Development: !p.production, catalog: p.catalog}
 	p.onFailure(&hf)
 	f.attrs = hf.attrs
 }
