@@ -8,15 +8,20 @@
 // member, is not served to the network unless asked; a deployment passes
 // -addr :8080), -production, -mux (chi, the default, or std for the same API
 // on http.ServeMux), -base-url (the base of the problem type URIs;
-// default derived from -addr), and -gen-docs DIR, which writes the error
-// catalog docs into DIR instead of serving (go generate runs it).
+// default derived from -addr), -otel (OpenTelemetry: a server span per
+// request, the problem counter, spans and metrics as JSON on stdout), and
+// -gen-docs DIR, which writes the error catalog docs into DIR instead of
+// serving (go generate runs it).
+//
+// SIGINT or SIGTERM stops it gracefully: it stops accepting, lets the
+// requests in flight finish (10 s at most), then flushes the spans and
+// metrics. A second signal stops it at once.
 package main
 
 //go:generate go run . -gen-docs ../docs
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,16 +41,22 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+	go func() {
+		<-ctx.Done()
+		stop() // the first signal shuts down gracefully; a second one kills
+	}()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "example_server:", err)
 		os.Exit(1)
 	}
 }
 
-// run parses the flags and serves until ctx is done. Logs go to stderr: JSON
-// lines in production, text in development. ready, when set, is told the
-// address once the server listens (tests use -addr 127.0.0.1:0).
-func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
+// run parses the flags and serves until ctx is done, then shuts down
+// gracefully. Logs go to stderr: JSON lines in production, text in
+// development; with -otel, spans and metrics go to stdout. ready, when
+// set, is told the address once the server listens (tests use -addr
+// 127.0.0.1:0).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) error {
 	fs := flag.NewFlagSet("example_server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "localhost:8080", "listen address; use :8080 to serve the network")
@@ -53,6 +64,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	mux := fs.String("mux", "chi", "router: chi, or std for http.ServeMux")
 	baseURL := fs.String("base-url", "", "base URL of this server, for problem type URIs (default derived from -addr)")
 	genDocs := fs.String("gen-docs", "", "write the error catalog docs into this folder and exit")
+	withOTel := fs.Bool("otel", false, "OpenTelemetry: spans and metrics as JSON on stdout")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,7 +89,23 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if *baseURL == "" {
 		*baseURL = baseFromAddr(*addr, ln.Addr().(*net.TCPAddr).Port)
 	}
-	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger, mux: *mux})
+	var tel *telemetry
+	if *withOTel {
+		if tel, err = newTelemetry(stdout); err != nil {
+			ln.Close()
+			return err
+		}
+		defer func() {
+			// After the last request: flush what the batcher and the
+			// metric reader still hold.
+			flush, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := tel.shutdown(flush); err != nil {
+				logger.Error("example_server: flushing telemetry", "error", err)
+			}
+		}()
+	}
+	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger, mux: *mux, otel: tel})
 	if err != nil {
 		ln.Close()
 		return err
@@ -91,7 +119,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if *production {
 		mode = "production"
 	}
-	logger.Info("example_server listening", "addr", ln.Addr().String(), "mode", mode, "baseURL", *baseURL)
+	logger.Info("example_server listening", "addr", ln.Addr().String(), "mode", mode, "baseURL", *baseURL, "otel", *withOTel)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -101,11 +129,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Stop accepting, and wait for the requests in flight; past the
+	// deadline, close what is left.
+	logger.Info("example_server shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
 	}
+	logger.Info("example_server stopped")
 	return nil
 }
 

@@ -35,6 +35,8 @@ type config struct {
 	upstreamURL string
 	// mux is the router: "chi" (the zero value) or "std" (http.ServeMux).
 	mux string
+	// otel is the OpenTelemetry SDK (-otel); nil means none.
+	otel *telemetry
 }
 
 // app holds what the handlers share.
@@ -71,6 +73,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		Development: !cfg.production,
 		Catalog:     catalog,
 		Localizer:   bundle,
+		OnFailure:   cfg.otel.onFailure(),
 	})
 
 	stop := func() {}
@@ -126,9 +129,9 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		{"GET", "/problems/", middleware.Handle(problemdocs.Pages(catalog, bundle))},
 	}
 	if cfg.mux == "std" {
-		return stdRouter(pl, routes), stop, nil
+		return cfg.otel.wrap(stdRouter(pl, routes, cfg.otel.routeSpan())), stop, nil
 	}
-	return chiRouter(pl, routes), stop, nil
+	return cfg.otel.wrap(chiRouter(pl, routes, cfg.otel.routeSpan())), stop, nil
 }
 
 // route is one route of the demo, in the syntax chi and ServeMux share;
@@ -140,10 +143,13 @@ type route struct {
 
 // chiRouter mounts the pipeline and the routes on chi. The pipeline goes
 // in the router with Use, so that it answers HEAD on every GET route and
-// can tell a path no route matches.
-func chiRouter(pl *middleware.Pipeline, routes []route) http.Handler {
+// can tell a path no route matches. inner, when set, is mounted after it.
+func chiRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(pl.Handler) // request IDs, panics, problems: before anything else
+	if inner != nil {
+		r.Use(inner)
+	}
 	r.NotFound(pl.NotFound)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
 	for _, rt := range routes {
@@ -159,13 +165,17 @@ func chiRouter(pl *middleware.Pipeline, routes []route) http.Handler {
 // stdRouter registers the routes on http.ServeMux with method patterns,
 // and no catch-all: the pipeline around it turns ServeMux's own 404 and
 // 405 into problems, and ServeMux answers HEAD on GET routes itself.
-func stdRouter(pl *middleware.Pipeline, routes []route) http.Handler {
+// inner, when set, goes between the pipeline and the mux.
+func stdRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		mux.Handle(rt.method+" "+rt.pattern, rt.h)
 		if strings.HasSuffix(rt.pattern, "/") {
 			mux.Handle(rt.method+" "+strings.TrimSuffix(rt.pattern, "/"), rt.h)
 		}
+	}
+	if inner != nil {
+		return pl.Handler(inner(mux))
 	}
 	return pl.Handler(mux)
 }
