@@ -208,7 +208,7 @@ func (s *stack) counts(t *testing.T) map[string]int64 {
 func attrString(kvs []attribute.KeyValue) string {
 	parts := make([]string, len(kvs))
 	for i, kv := range kvs {
-		parts[i] = string(kv.Key) + "=" + kv.Value.Emit()
+		parts[i] = string(kv.Key) + "=" + kv.Value.String()
 	}
 	return strings.Join(parts, " ")
 }
@@ -216,7 +216,7 @@ func attrString(kvs []attribute.KeyValue) string {
 func attr(kvs []attribute.KeyValue, key attribute.Key) (string, bool) {
 	for _, kv := range kvs {
 		if kv.Key == key {
-			return kv.Value.Emit(), true
+			return kv.Value.String(), true
 		}
 	}
 	return "", false
