@@ -29,6 +29,10 @@ const CounterName = "http.server.problems"
 // TraceIDMember is the extension member that carries the trace ID.
 const TraceIDMember = "traceId"
 
+// other is the value of error.type and http.request.method the semantic
+// conventions keep for what is not in their set.
+const other = "_OTHER"
+
 // The most a development-mode exception event holds of the cause's text
 // and of a panic's stack, in bytes: the sizes the log record has.
 const (
@@ -91,7 +95,7 @@ func (in *Integration) OnFailure(f *middleware.Failure) {
 		markSpan(span, f)
 	}
 
-	k := series{errorType: semconv.ErrorTypeOther.Value.AsString(), method: method(f.Request.Method), status: f.Status, route: httpRoute(f.Route())}
+	k := series{errorType: other, method: method(f.Request.Method), status: f.Status, route: httpRoute(f.Route())}
 	if f.Declared() {
 		k.errorType = f.Code.Code
 	}
@@ -214,5 +218,5 @@ func method(m string) string {
 		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
 		return m
 	}
-	return "_OTHER"
+	return other
 }
