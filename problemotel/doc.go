@@ -22,12 +22,19 @@
 // context (W3C traceparent, no SDK) still gets its traceId member and log
 // attributes.
 //
+// Below the pipeline, otelhttp sees neither chi's route nor the pattern
+// ServeMux sets, so it names spans after the method alone ("GET"). A
+// middleware mounted under the pipeline (with chi's Use, or directly
+// around the ServeMux) can rename the span after the route: the demo's
+// routeSpan, in example_server/otel.go, does.
+//
 // Options.MeterProvider nil means the global otel.GetMeterProvider(). The
 // Integration starts no span, so it takes no TracerProvider.
 //
 // # What each signal holds
 //
-// For every failure whose request's context has a valid span context:
+// For every failure whose request's context has a valid span context,
+// sampled or not:
 //
 //   - the problem gets a "traceId" member: the 32-hex W3C trace ID (not
 //     the traceparent), the same as the span's and the log record's;
