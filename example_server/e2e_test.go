@@ -42,7 +42,7 @@ func startServer(t *testing.T, args ...string) (string, *syncBuffer) {
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {
-		errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), logs, func(a string) { addrc <- a })
+		errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard, logs, func(a string) { addrc <- a })
 	}()
 	select {
 	case a := <-addrc:

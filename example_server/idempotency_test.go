@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"regexp"
@@ -154,7 +155,7 @@ func TestRedisFlag(t *testing.T) {
 			var logs syncBuffer
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			err := run(ctx, []string{"-addr", "127.0.0.1:0", "-redis", url}, &logs, nil)
+			err := run(ctx, []string{"-addr", "127.0.0.1:0", "-redis", url}, io.Discard, &logs, nil)
 			if err == nil || !strings.Contains(err.Error(), "-redis") {
 				t.Errorf("run = %v, want an error naming -redis", err)
 			}

@@ -11,16 +11,21 @@
 // default derived from -addr), -redis redis://HOST:PORT/DB (idempotency
 // keys and rate limits on Redis, shared by every instance started with
 // it; without it, in memory), -transfer-delay (how long a transfer takes,
-// to watch a concurrent duplicate answered 409), and -gen-docs DIR, which
-// writes the error catalog docs, the OpenAPI document and the catalog
-// snapshot into DIR instead of serving (go generate runs it).
+// to watch a concurrent duplicate answered 409), -otel (OpenTelemetry: a
+// server span per request, the problem counter, spans and metrics as JSON
+// on stdout), and -gen-docs DIR, which writes the error catalog docs, the
+// OpenAPI document and the catalog snapshot into DIR instead of serving
+// (go generate runs it).
+//
+// SIGINT or SIGTERM stops it gracefully: it stops accepting, lets the
+// requests in flight finish (10 s at most), then flushes the spans and
+// metrics. A second signal stops it at once.
 package main
 
 //go:generate go run . -gen-docs ../docs
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -45,19 +50,25 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the first signal shuts down gracefully; a second one kills
+	}()
 	// go-redis logs through a logger of its own, a package global: set it
 	// once, here, so its lines are JSON like ours.
 	redis.SetLogger(redisLogger{slog.New(slog.NewJSONHandler(os.Stderr, nil))})
-	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "example_server:", err)
 		os.Exit(1)
 	}
 }
 
-// run parses the flags and serves until ctx is done. Logs go to stderr: JSON
-// lines in production, text in development. ready, when set, is told the
-// address once the server listens (tests use -addr 127.0.0.1:0).
-func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr string)) error {
+// run parses the flags and serves until ctx is done, then shuts down
+// gracefully. Logs go to stderr: JSON lines in production, text in
+// development; with -otel, spans and metrics go to stdout. ready, when
+// set, is told the address once the server listens (tests use -addr
+// 127.0.0.1:0).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) error {
 	fs := flag.NewFlagSet("example_server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "localhost:8080", "listen address; use :8080 to serve the network")
@@ -67,6 +78,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	genDocs := fs.String("gen-docs", "", "write the error catalog docs into this folder and exit")
 	redisURL := fs.String("redis", "", "redis://HOST:PORT/DB: idempotency keys and rate limits on Redis, shared by instances (default: in memory)")
 	transferDelay := fs.Duration("transfer-delay", 0, "how long a transfer takes, to watch a concurrent duplicate answered 409")
+	withOTel := fs.Bool("otel", false, "OpenTelemetry: spans and metrics as JSON on stdout")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,7 +103,23 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if *baseURL == "" {
 		*baseURL = baseFromAddr(*addr, ln.Addr().(*net.TCPAddr).Port)
 	}
-	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger, mux: *mux, redisURL: *redisURL, transferDelay: *transferDelay})
+	var tel *telemetry
+	if *withOTel {
+		if tel, err = newTelemetry(stdout); err != nil {
+			ln.Close()
+			return err
+		}
+		defer func() {
+			// After the last request: flush what the batcher and the
+			// metric reader still hold.
+			flush, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := tel.shutdown(flush); err != nil {
+				logger.Error("example_server: flushing telemetry", "error", err)
+			}
+		}()
+	}
+	handler, stopUpstream, err := newServer(config{production: *production, baseURL: strings.TrimSuffix(*baseURL, "/"), logger: logger, mux: *mux, redisURL: *redisURL, transferDelay: *transferDelay, otel: tel})
 	if err != nil {
 		ln.Close()
 		return err
@@ -105,7 +133,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 	if *production {
 		mode = "production"
 	}
-	logger.Info("example_server listening", "addr", ln.Addr().String(), "mode", mode, "baseURL", *baseURL)
+	logger.Info("example_server listening", "addr", ln.Addr().String(), "mode", mode, "baseURL", *baseURL, "otel", *withOTel)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -115,11 +143,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(addr s
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Stop accepting, and wait for the requests in flight; past the
+	// deadline, close what is left.
+	logger.Info("example_server shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
 	}
+	logger.Info("example_server stopped")
 	return nil
 }
 

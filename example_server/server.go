@@ -43,6 +43,8 @@ type config struct {
 	redisURL string
 	// transferDelay is how long a transfer takes (-transfer-delay).
 	transferDelay time.Duration
+	// otel is the OpenTelemetry SDK (-otel); nil means none.
+	otel *telemetry
 }
 
 // app holds what the handlers share.
@@ -82,6 +84,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		Development: !cfg.production,
 		Catalog:     catalog,
 		Localizer:   bundle,
+		OnFailure:   cfg.otel.onFailure(),
 	})
 	sh, err := newShared(cfg.redisURL)
 	if err != nil {
@@ -109,9 +112,9 @@ func newServer(cfg config) (http.Handler, func(), error) {
 		return nil, nil, err
 	}
 	if cfg.mux == "std" {
-		return stdRouter(pl, routes), stop, nil
+		return cfg.otel.wrap(stdRouter(pl, routes, cfg.otel.routeSpan())), stop, nil
 	}
-	return chiRouter(pl, routes), stop, nil
+	return cfg.otel.wrap(chiRouter(pl, routes, cfg.otel.routeSpan())), stop, nil
 }
 
 // newApp returns the handlers' shared state: upstreamURL is the base URL
@@ -169,7 +172,7 @@ func (a *app) routes(pl *middleware.Pipeline, catalog *problem.Catalog, bundle *
 			Params:    []problemdocs.Param{{Name: "id", In: "path", Schema: problemdocs.Schema{"type": "integer", "format": "int64", "minimum": 1, "example": 1}}},
 			Responses: ok(200, accountBody{}), Problems: []*problem.Code{errAccountNotFound}}},
 		{"GET", "/upstream/embeddings", a.demos.expired(middleware.Handle(a.embed)), problemdocs.Operation{Summary: "Call the embeddings API",
-			Params:    []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 502, timeout, 429 or 401; expired makes it reject the client's first token.",
+			Params: []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 502, timeout, 429 or 401; expired makes it reject the client's first token.",
 				Schema: problemdocs.Schema{"type": "string", "enum": []string{"500", "502", "timeout", "429", "401", "expired"}}}},
 			Responses: ok(200, embeddingList{}), Problems: upstream.Codes()}},
 		// 5 a minute per client, with the RateLimit fields on every
@@ -226,10 +229,13 @@ type route struct {
 
 // chiRouter mounts the pipeline and the routes on chi. The pipeline goes
 // in the router with Use, so that it answers HEAD on every GET route and
-// can tell a path no route matches.
-func chiRouter(pl *middleware.Pipeline, routes []route) http.Handler {
+// can tell a path no route matches. inner, when set, is mounted after it.
+func chiRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(pl.Handler) // request IDs, panics, problems: before anything else
+	if inner != nil {
+		r.Use(inner)
+	}
 	r.NotFound(pl.NotFound)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
 	for _, rt := range routes {
@@ -245,13 +251,17 @@ func chiRouter(pl *middleware.Pipeline, routes []route) http.Handler {
 // stdRouter registers the routes on http.ServeMux with method patterns,
 // and no catch-all: the pipeline around it turns ServeMux's own 404 and
 // 405 into problems, and ServeMux answers HEAD on GET routes itself.
-func stdRouter(pl *middleware.Pipeline, routes []route) http.Handler {
+// inner, when set, goes between the pipeline and the mux.
+func stdRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		mux.Handle(rt.method+" "+rt.pattern, rt.h)
 		if strings.HasSuffix(rt.pattern, "/") {
 			mux.Handle(rt.method+" "+strings.TrimSuffix(rt.pattern, "/"), rt.h)
 		}
+	}
+	if inner != nil {
+		return pl.Handler(inner(mux))
 	}
 	return pl.Handler(mux)
 }

@@ -29,12 +29,35 @@ type Failure struct {
 	// nil when nothing could be written (the response had started, or the
 	// connection was hijacked).
 	Problem *problem.Problem
+	// Development reports whether the pipeline runs in development mode
+	// (Options.Development), so that an observer shows no more of Err
+	// than the pipeline does: in production, nothing.
+	Development bool
 
-	attrs []slog.Attr
+	attrs   []slog.Attr
+	catalog *problem.Catalog
 	// shared says Problem.Extensions is the Error's own map, copied on
 	// the first SetMember.
 	shared bool
 }
+
+// Declared reports whether Code is one the pipeline's catalog declares,
+// built in or registered. Any other is an unregistered code or that of a
+// foreign problem passed on (see problem.Catalog.Map), whose name another
+// service chose: an observer that counts by code should not count by it.
+func (f *Failure) Declared() bool {
+	if f.catalog == nil || f.Code == nil {
+		return false
+	}
+	c, ok := f.catalog.Lookup(f.Code.Code)
+	return ok && c == f.Code
+}
+
+// Route returns the route pattern the request matched, as the log record
+// has it: ServeMux's ("GET /users/{id}") or chi's ("/users/{id}"); empty
+// when no route matched, as for a 404. It is the application's text, never
+// the request's path.
+func (f *Failure) Route() string { return routePattern(f.Request) }
 
 // SetMember adds the extension member name to the problem, if there is
 // one. It never replaces a standard or problemkit member, nor one the

@@ -66,3 +66,89 @@ func TestOnFailure(t *testing.T) {
 		t.Errorf("after a started response: %d calls, last %+v", calls.Load(), seen)
 	}
 }
+
+// TestFailureRoute: the hook sees the route pattern the log record has,
+// ServeMux's or chi's, never the path, and the pipeline's mode.
+func TestFailureRoute(t *testing.T) {
+	fail := middleware.Handle(func(http.ResponseWriter, *http.Request) error { return errors.New("boom") })
+	tests := []struct {
+		name, path, want string
+		dev              bool
+		router           func(*middleware.Pipeline) http.Handler
+	}{
+		{"chi", "/users/7", "/users/{id}", false, func(pl *middleware.Pipeline) http.Handler {
+			r := newRouter(pl)
+			r.Get("/users/{id}", fail)
+			return r
+		}},
+		{"chi 404", "/nope/7", "", true, func(pl *middleware.Pipeline) http.Handler {
+			r := newRouter(pl)
+			r.Get("/users/{id}", fail)
+			return r
+		}},
+		{"ServeMux", "/users/7", "GET /users/{id}", true, func(pl *middleware.Pipeline) http.Handler {
+			mux := http.NewServeMux()
+			mux.Handle("GET /users/{id}", fail)
+			return pl.Handler(mux)
+		}},
+		{"ServeMux 404", "/nope/7", "", false, func(pl *middleware.Pipeline) http.Handler {
+			mux := http.NewServeMux()
+			mux.Handle("GET /users/{id}", fail)
+			return pl.Handler(mux)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var route string
+			var dev bool
+			pl := middleware.New(middleware.Options{
+				Logger:      slog.New(slog.NewJSONHandler(io.Discard, nil)),
+				Development: tt.dev,
+				OnFailure:   func(f *middleware.Failure) { route, dev = f.Route(), f.Development },
+			})
+			rec := httptest.NewRecorder()
+			tt.router(pl).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if route != tt.want || dev != tt.dev {
+				t.Errorf("Route() = %q, Development = %v; want %q, %v (status %d)", route, dev, tt.want, tt.dev, rec.Code)
+			}
+		})
+	}
+}
+
+// TestFailureDeclared: a code of the catalog, built in or registered, is
+// declared; an unregistered one, or a foreign problem's code another
+// service chose, is not.
+func TestFailureDeclared(t *testing.T) {
+	registered := &problem.Code{Code: "ORDER_NOT_FOUND", Status: 404, Title: "Order not found"}
+	unregistered := &problem.Code{Code: "ORDER_GONE", Status: 410, Title: "Order gone"}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"registered", registered.New(), true},
+		{"built in", problem.Generic(http.StatusConflict).New(), true},
+		{"unmapped error", errors.New("boom"), true},
+		{"unregistered", unregistered.New(), false},
+		{"a foreign problem's own code", foreignErr{&problem.Problem{Status: 409, Code: "CHOSEN_BY_UPSTREAM_1", Title: "x"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var declared bool
+			pl := middleware.New(middleware.Options{
+				Logger:    slog.New(slog.NewJSONHandler(io.Discard, nil)),
+				Catalog:   problem.NewCatalog("").MustRegister(registered),
+				OnFailure: func(f *middleware.Failure) { declared = f.Declared() },
+			})
+			rec := httptest.NewRecorder()
+			pl.Handler(middleware.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err })).
+				ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			if declared != tt.want {
+				t.Errorf("Declared() = %v, want %v (status %d)", declared, tt.want, rec.Code)
+			}
+		})
+	}
+	if (&middleware.Failure{}).Declared() {
+		t.Error("a Failure outside the pipeline is declared")
+	}
+}

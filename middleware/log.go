@@ -3,6 +3,7 @@ package middleware
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -49,10 +50,7 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	if !p.log.Enabled(ctx, level) {
 		return
 	}
-	route := r.Pattern // ServeMux's
-	if rctx := chi.RouteContext(ctx); route == "" && rctx != nil {
-		route = rctx.RoutePattern()
-	}
+	route := routePattern(r)
 	msg := "request failed"
 	switch {
 	case f.pe != nil:
@@ -106,6 +104,18 @@ func (f *failure) errorText() string {
 		return f.e.Code().Code + ": " + f.doc.Detail + ": " + cause.Error()
 	}
 	return f.e.Code().Code + ": " + f.doc.Detail
+}
+
+// routePattern is the route r matched: ServeMux's pattern ("GET
+// /users/{id}") or chi's ("/users/{id}"); empty when none did.
+func routePattern(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	if rctx := chi.RouteContext(r.Context()); rctx != nil {
+		return rctx.RoutePattern()
+	}
+	return ""
 }
 
 // fieldRules lists the field:rule pairs of field errors as one string, not

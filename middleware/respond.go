@@ -105,7 +105,7 @@ func (p *Pipeline) observe(f *failure, status int, doc *problem.Problem) {
 		return
 	}
 	hf := Failure{Request: f.r, Err: f.err, Code: f.e.Code(), Status: status, Problem: doc,
-		shared: f.sharedExt}
+		Development: !p.production, catalog: p.catalog, shared: f.sharedExt}
 	p.onFailure(&hf)
 	f.attrs = hf.attrs
 }

@@ -39,6 +39,7 @@ var comparisons = []comparison{
 	{what: "panic → 500 vs chi Recoverer", ours: "Panic/problemkit", base: "Panic/chi_Recoverer"},
 	{what: "request ID, inbound, vs chi RequestID", ours: "RequestIDPath/problemkit/inbound", base: "RequestIDPath/chi_RequestID/inbound"},
 	{what: "request ID, generated, vs chi RequestID", ours: "RequestIDPath/problemkit/generated", base: "RequestIDPath/chi_RequestID/generated"},
+	{what: "typed 404 with problemotel vs without (span in context)", ours: "NotFoundOTel/problemotel", base: "NotFoundOTel/without"},
 }
 
 var line = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
