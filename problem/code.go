@@ -315,7 +315,7 @@ var (
 	RateLimited = &Code{
 		Code: "RATE_LIMITED", Status: http.StatusTooManyRequests,
 		Title:       "Too many requests",
-		Detail:      "You have sent too many requests. Retry after {{.retryAfter}} seconds.",
+		Detail:      "You have sent too many requests. Wait for the time Retry-After gives before sending again.",
 		Description: "The client exceeded its request rate limit.",
 		When:        "More requests in a time window than the limit allows.",
 		Action:      "Wait for the number of seconds in Retry-After before sending again.",

@@ -148,7 +148,7 @@ func TestMap(t *testing.T) {
 	const (
 		notFoundDetail  = "No user has the ID ."
 		internalDetail  = "An unexpected error occurred. If it persists, contact support and quote the request ID."
-		rateLimitedText = "You have sent too many requests. Retry after  seconds."
+		rateLimitedText = "You have sent too many requests. Wait for the time Retry-After gives before sending again."
 	)
 	tests := []struct {
 		name string
@@ -160,14 +160,14 @@ func TestMap(t *testing.T) {
 		{name: "*Error through %w is returned as it is", err: wrappedTyped, want: builtin(userNotFound, "No user has the ID 7.", nil)},
 		{name: "*Error through errors.Join", err: joinedTyped, want: builtin(userNotFound, "No user has the ID 7.", nil)},
 		{name: "*Error with a cause, wrapped: its own cause kept", err: fmt.Errorf("x: %w", typedWithCause), want: builtin(userNotFound, "No user has the ID 8.", io.ErrClosedPipe)},
-		{name: "Provider", err: provider, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after 3 seconds.", nil)},
+		{name: "Provider", err: provider, want: builtin(problem.RateLimited, "You have sent too many requests. Wait for the time Retry-After gives before sending again.", nil)},
 		{name: "Provider returning nil falls through", err: nilProvider, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: nilProvider}},
 		{name: "1. Provider before rules", err: providerFirst, want: builtin(problem.RouteNotFound, problem.RouteNotFound.Detail, nil)},
 		{name: "2. sentinel wrapped twice", err: noRows, want: builtin(userNotFound, notFoundDetail, noRows)},
 		{name: "2. first registered function wins", err: unexpectedEOF, want: builtin(problem.MalformedJSON, "The request body is not valid JSON (line 1, column 2).", unexpectedEOF)},
 		{name: "2. second function", err: eof, want: builtin(problem.EmptyBody, problem.EmptyBody.Detail, eof)},
 		{name: "2. rules before Problem()", err: ruleBeforeProblem, want: builtin(problem.ServiceUnavailable, problem.ServiceUnavailable.Detail, ruleBeforeProblem)},
-		{name: "3. Problem() of a known code brings its declaration", err: foreignKnown, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after 5 seconds.", foreignKnown)},
+		{name: "3. Problem() of a known code brings its declaration", err: foreignKnown, want: builtin(problem.RateLimited, "You have sent too many requests. Wait for the time Retry-After gives before sending again.", foreignKnown)},
 		{
 			name: "3. Problem() of an unknown code keeps its texts",
 			err:  foreignUnknown,
@@ -246,8 +246,8 @@ func TestMapWithoutCatalog(t *testing.T) {
 	}{
 		{name: "zero value, deadline", catalog: &problem.Catalog{}, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
 		{name: "nil, deadline", catalog: nil, err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
-		{name: "nil catalog, builtin code", catalog: problem.NewCatalog(""), err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
-		{name: "nil, builtin code", catalog: nil, err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Retry after  seconds.", builtinCode)},
+		{name: "nil catalog, builtin code", catalog: problem.NewCatalog(""), err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Wait for the time Retry-After gives before sending again.", builtinCode)},
+		{name: "nil, builtin code", catalog: nil, err: builtinCode, want: builtin(problem.RateLimited, "You have sent too many requests. Wait for the time Retry-After gives before sending again.", builtinCode)},
 		{name: "zero value, application code unknown", catalog: &problem.Catalog{}, err: appCode, want: internal(appCode)},
 		{name: "nil, status", catalog: nil, err: status, want: generic(problem.NotFound, status)},
 		{name: "nil, unknown", catalog: nil, err: unknown, want: internal(unknown)},

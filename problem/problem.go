@@ -94,10 +94,15 @@ type FieldError struct {
 }
 
 // StatusTitle returns the HTTP status phrase for code, the title of an
-// about:blank problem, or "Error" for an unknown code.
+// about:blank problem: net/http's, "Client Closed Request" for 499 (the
+// status nginx logs, and problemkit answers, for a client that went away),
+// or "Error" for an unknown code.
 func StatusTitle(code int) string {
 	if t := http.StatusText(code); t != "" {
 		return t
+	}
+	if code == ClientClosedRequest.Status {
+		return "Client Closed Request"
 	}
 	return "Error"
 }

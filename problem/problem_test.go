@@ -605,7 +605,7 @@ func TestStatusTitle(t *testing.T) {
 		want string
 	}{
 		{404, "Not Found"}, {422, "Unprocessable Entity"}, {500, "Internal Server Error"},
-		{418, "I'm a teapot"}, {499, "Error"}, {0, "Error"}, {999, "Error"}, {-1, "Error"},
+		{418, "I'm a teapot"}, {499, "Client Closed Request"}, {0, "Error"}, {999, "Error"}, {-1, "Error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
