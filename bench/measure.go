@@ -243,14 +243,37 @@ func (rep *Report) find(c *Case, stack string) *Result {
 // the two ran next to each other, so a load that comes and goes on the
 // machine moves both, where a ratio of medians would mix rounds.
 func ratio(a, b *Result) string {
-	if a == nil || b == nil || len(a.Samples) != len(b.Samples) || len(a.Samples) == 0 {
+	r, ok := ratioOf(a, b)
+	if !ok {
 		return "—"
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
+
+// ratioOf is ratio as a number; false when a or b did not run.
+func ratioOf(a, b *Result) (float64, bool) {
+	if a == nil || b == nil || len(a.Samples) != len(b.Samples) || len(a.Samples) == 0 {
+		return 0, false
 	}
 	r := &Result{Samples: make([]Sample, len(a.Samples))}
 	for i := range a.Samples {
 		r.Samples[i].NsPerOp = a.Samples[i].NsPerOp / b.Samples[i].NsPerOp
 	}
-	return fmt.Sprintf("%.2f×", r.Ns())
+	return r.Ns(), true
+}
+
+// Targets are problemkit's performance targets: its time over a peer's on
+// a case, as a ratio within a round, and for some no more allocations than
+// the peer.
+var Targets = []struct {
+	Case, Peer   string
+	MaxRatio     float64
+	AllocsAtMost bool // no more allocations per request than Peer
+}{
+	{"404", Huma, 1.0, false},
+	{"404_unlogged", Huma, 0.8, false},
+	{"422", Huma, 1.5, false},
+	{"200", HandChi, 1.0, true},
 }
 
 // Markdown writes the table of medians, with problemkit's time over huma's
@@ -286,6 +309,38 @@ func (rep *Report) Markdown(w io.Writer) {
 	fmt.Fprintf(w, "\nMedian time per request over %d rounds (%s per stack per round), allocations per request in parentheses;\n", o.Rounds, per)
 	fmt.Fprintln(w, "the ratios are medians of the ratios within each round.")
 	fmt.Fprintln(w, "On `/healthz`, hand-written chi is chi with its RequestID and Recoverer middleware; bare chi has none.")
+
+	fmt.Fprintln(w, "\n| target | measured | met |")
+	fmt.Fprintln(w, "| --- | ---: | --- |")
+	for _, t := range Targets {
+		var c *Case
+		for _, cc := range cases {
+			if cc.Key == t.Case {
+				c = cc
+			}
+		}
+		if c == nil {
+			continue
+		}
+		pk, peer := rep.find(c, Problemkit), rep.find(c, t.Peer)
+		r, ok := ratioOf(pk, peer)
+		if !ok {
+			continue
+		}
+		goal := fmt.Sprintf("%s: ≤ %.2f× %s", c.Key, t.MaxRatio, t.Peer)
+		got := fmt.Sprintf("%.2f×", r)
+		met := r <= t.MaxRatio
+		if t.AllocsAtMost {
+			goal += ", no more allocations"
+			got += fmt.Sprintf(", %.0f / %.0f allocs", pk.Allocs(), peer.Allocs())
+			met = met && pk.Allocs() <= peer.Allocs()
+		}
+		verdict := "yes"
+		if !met {
+			verdict = fmt.Sprintf("**no** (%+.0f%%)", 100*(r/t.MaxRatio-1))
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", goal, got, verdict)
+	}
 
 	fmt.Fprintln(w, "\n| path | stack | median | min | max | spread | allocs/op | B/op |")
 	fmt.Fprintln(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -31,6 +31,14 @@ func main() {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write(body)
 	})
-	srv := &http.Server{Addr: *addr, Handler: r, ReadHeaderTimeout: 5 * time.Second}
+	// The example server's http.Server settings (newHTTPServer): each
+	// request then pays for the same deadlines, so that the comparison
+	// measures the middleware, not the server's configuration.
+	srv := &http.Server{
+		Addr: *addr, Handler: r,
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second,
+		MaxHeaderBytes: 16 << 10,
+	}
 	log.Fatal(srv.ListenAndServe())
 }
