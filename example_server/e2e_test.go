@@ -481,3 +481,51 @@ func fakeCalls(logs *syncBuffer, name, path string) int {
 	}
 	return n
 }
+
+// TestIndexAlias: /problems/, the catalog's address in the first version,
+// redirects to the documented /problems on both routers, keeping only the
+// language switch, and the redirect leads to the index.
+func TestIndexAlias(t *testing.T) {
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, mux := range []string{"chi", "std"} {
+		t.Run(mux, func(t *testing.T) {
+			base, _ := startServer(t, "-production", "-mux", mux)
+			for _, tt := range []struct {
+				method, path, location string
+			}{
+				{"GET", "/problems/", "/problems"},
+				{"HEAD", "/problems/", "/problems"},
+				{"GET", "/problems/?lang=ko", "/problems?lang=ko"},
+				{"GET", "/problems/?lang=ko&next=https://evil.example", "/problems?lang=ko"},
+				{"GET", "/problems/?lang=%0d%0aSet-Cookie:x", "/problems?lang=%0D%0ASet-Cookie%3Ax"},
+			} {
+				t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+					req, err := http.NewRequest(tt.method, base+tt.path, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp, err := noFollow.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusPermanentRedirect || resp.Header.Get("Location") != tt.location {
+						t.Fatalf("%d Location %q, want 308 %q", resp.StatusCode, resp.Header.Get("Location"), tt.location)
+					}
+					if resp.Header.Get("Set-Cookie") != "" {
+						t.Fatalf("Set-Cookie %q", resp.Header.Get("Set-Cookie"))
+					}
+				})
+			}
+			// Followed, the redirect ends at the Korean index.
+			r := call{method: "GET", path: "/problems/?lang=ko"}.do(t, base)
+			if r.status != 200 || !strings.Contains(string(r.body), `<html lang="ko"`) || !strings.Contains(string(r.body), ">INSUFFICIENT_FUNDS</code></a>") {
+				t.Fatalf("followed: %d %.300s", r.status, r.body)
+			}
+			// A path under it that is no code is still a 404 problem.
+			if r := (call{method: "GET", path: "/problems/no/such"}).do(t, base); r.status != 404 || r.header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("/problems/no/such: %d %s", r.status, r.header.Get("Content-Type"))
+			}
+		})
+	}
+}

@@ -84,7 +84,7 @@ func apiOptions(routes []route) problemdocs.OpenAPIOptions {
 		Description: "The demo of problemkit: every way an HTTP API can fail, answered with RFC 9457 problems " +
 			"(application/problem+json; application/problem+xml for clients that prefer it). Each operation lists, per status, " +
 			"the codes it answers with; the code member is stable, match on it. Every GET operation also answers HEAD, " +
-			"and a path no operation has is answered 404 ROUTE_NOT_FOUND.",
+			"and a path no operation has is answered 404 ROUTE_NOT_FOUND, except /problems/, which redirects to /problems.",
 		Contact:        &problemdocs.Contact{Name: "problemkit", URL: "https://github.com/problemkit/problemkit", Email: "problemkit@example.com"},
 		License:        &problemdocs.License{Name: "MIT", URL: "https://opensource.org/licenses/MIT"},
 		InfoExtensions: map[string]any{"x-api-id": "problemkit-example-api", "x-audience": "external-public"},

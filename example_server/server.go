@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -218,8 +218,7 @@ func (a *app) routes(pl *middleware.Pipeline, catalog *problem.Catalog, bundle *
 	return routes, err
 }
 
-// route is one route of the demo, in the syntax chi and ServeMux share;
-// a pattern ending in "/" is a subtree.
+// route is one route of the demo, in the syntax chi and ServeMux share.
 type route struct {
 	method, pattern string
 	h               http.Handler
@@ -238,13 +237,27 @@ func chiRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler)
 	r.NotFound(pl.NotFound)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
 	for _, rt := range routes {
-		if strings.HasSuffix(rt.pattern, "/") {
-			r.Mount(strings.TrimSuffix(rt.pattern, "/"), rt.h)
-			continue
-		}
 		r.Method(rt.method, rt.pattern, rt.h)
 	}
+	r.Method(http.MethodGet, indexAlias, redirectTo("/problems"))
 	return r
+}
+
+// indexAlias is the error catalog's address in the first version, kept
+// as a redirect to the documented /problems: a person who cuts a type URI
+// (/problems/user-not-found) back to its folder finds the index.
+const indexAlias = "/problems/"
+
+// redirectTo answers 308 Permanent Redirect to path, keeping the pages'
+// language switch (?lang=ko), escaped; the rest of the query is dropped.
+func redirectTo(path string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		to := path
+		if lang := r.URL.Query().Get("lang"); lang != "" {
+			to += "?" + url.Values{"lang": {lang}}.Encode()
+		}
+		http.Redirect(w, r, to, http.StatusPermanentRedirect)
+	})
 }
 
 // stdRouter registers the routes on http.ServeMux with method patterns,
@@ -255,10 +268,8 @@ func stdRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler)
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		mux.Handle(rt.method+" "+rt.pattern, rt.h)
-		if strings.HasSuffix(rt.pattern, "/") {
-			mux.Handle(rt.method+" "+strings.TrimSuffix(rt.pattern, "/"), rt.h)
-		}
 	}
+	mux.Handle(http.MethodGet+" "+indexAlias+"{$}", redirectTo("/problems")) // the path itself, not a subtree
 	if inner != nil {
 		return pl.Handler(inner(mux))
 	}
