@@ -2,6 +2,7 @@ package middleware_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -237,6 +238,85 @@ func TestHEAD(t *testing.T) {
 				resp.Body.Close()
 				if resp.StatusCode != tt.status || resp.Header.Get("Content-Type") != tt.ctype || len(body) != 0 || resp.Header.Get("X-Request-ID") == "" {
 					t.Errorf("HEAD %s: %d %q, %d body bytes, request ID %q", tt.path, resp.StatusCode, resp.Header.Get("Content-Type"), len(body), resp.Header.Get("X-Request-ID"))
+				}
+			})
+		}
+	}
+}
+
+// TestFailureAfterReplacedResponse: a handler that writes an error
+// response the pipeline replaces, then returns an error or panics, gets
+// the replaced problem through whole, not an aborted connection; the
+// later failure is logged beside the replacement's record, with a note.
+func TestFailureAfterReplacedResponse(t *testing.T) {
+	tests := []struct {
+		name, path, code, msg string
+	}{
+		{"an error returned after http.Error", "/write-and-return", "INTERNAL_ERROR", "request failed"},
+		{"a panic after http.Error", "/write-and-panic", "INTERNAL_ERROR", "panic recovered"},
+		{"a declared error returned after http.Error", "/write-and-return-declared", "VALIDATION_ERROR", "request failed"},
+	}
+	for _, mux := range []string{"chi", "ServeMux"} {
+		for _, tt := range tests {
+			t.Run(mux+"/"+tt.name, func(t *testing.T) {
+				logs := &logs{}
+				pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+				routes := map[string]http.HandlerFunc{
+					"/write-and-return": middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+						http.Error(w, "bad input", http.StatusBadRequest)
+						return errors.New("bad input")
+					}),
+					"/write-and-panic": func(w http.ResponseWriter, r *http.Request) {
+						http.Error(w, "bad input", http.StatusBadRequest)
+						panic("after the answer")
+					},
+					"/write-and-return-declared": middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+						http.Error(w, "bad input", http.StatusBadRequest)
+						return problem.ValidationFailed.New()
+					}),
+				}
+				var h http.Handler
+				if mux == "chi" {
+					r := chi.NewRouter()
+					r.Use(pl.Handler)
+					for p, f := range routes {
+						r.Get(p, f)
+					}
+					h = r
+				} else {
+					m := http.NewServeMux()
+					for p, f := range routes {
+						m.Handle("GET "+p, f)
+					}
+					h = pl.Handler(m)
+				}
+				srv := httptest.NewServer(h)
+				defer srv.Close()
+				resp, err := srv.Client().Get(srv.URL + tt.path)
+				if err != nil {
+					t.Fatalf("the answer was aborted: %v", err)
+				}
+				body, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					t.Fatalf("the body was cut: %v", err)
+				}
+				var p problem.Problem
+				if resp.StatusCode != 400 || resp.Header.Get("Content-Type") != problem.MediaType || json.Unmarshal(body, &p) != nil ||
+					p.Code != "BAD_REQUEST" || p.RequestID == "" || strings.Contains(string(body), "bad input") {
+					t.Fatalf("%d %s %s, want the BAD_REQUEST problem", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+				}
+				recs := logs.records(t)
+				if len(recs) != 2 {
+					t.Fatalf("%d records, want the replacement's and the later failure's: %s", len(recs), logs)
+				}
+				first, later := recs[0], recs[1]
+				if first["code"] != "BAD_REQUEST" || first["requestId"] != p.RequestID {
+					t.Errorf("replacement record = %v", first)
+				}
+				if later["code"] != tt.code || later["msg"] != tt.msg || later["status"] != float64(400) || later["requestId"] != p.RequestID ||
+					later["note"] != "failure after the response was answered with a problem; nothing more was written" {
+					t.Errorf("later record = %v", later)
 				}
 			})
 		}

@@ -46,9 +46,10 @@ type failure struct {
 
 // respond runs the pipeline for err — map, redact, localize, render, log —
 // each stage once. It reports false only when the response had already
-// started, so nothing consistent could be written: the caller must then
-// abort the response (see answer), so that the client cannot take what it
-// got for a whole one.
+// started, and not with a problem the pipeline wrote in place of a
+// foreign error response, so nothing consistent could be written: the
+// caller must then abort the response (see answer), so that the client
+// cannot take what it got for a whole one.
 func (p *Pipeline) respond(w http.ResponseWriter, r *http.Request, err error) (complete bool) {
 	return p.respondNoted(w, r, err, "")
 }
@@ -83,6 +84,15 @@ func (p *Pipeline) respondNoted(w http.ResponseWriter, r *http.Request, err erro
 		f.note = "failure after the connection was hijacked"
 		p.observe(f, 0, nil)
 		p.logRecord(f, 0)
+		return true
+	case rw != nil && rw.answered:
+		// The error response written below was answered with a problem,
+		// which is complete: this is most often the same failure,
+		// returned after writing it (http.Error, then return err). The
+		// problem stands; the record keeps this error.
+		f.note = "failure after the response was answered with a problem; nothing more was written"
+		p.observe(f, rw.status, nil)
+		p.logRecord(f, rw.status)
 		return true
 	case rw != nil && rw.started:
 		f.note = "failure after the response started; nothing more was written"

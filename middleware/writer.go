@@ -21,6 +21,7 @@ type responseWriter struct {
 	started  bool
 	hijacked bool
 	replaced bool // a foreign error response was replaced: drop its writes
+	answered bool // and its problem was written whole
 }
 
 func (w *responseWriter) WriteHeader(code int) {
