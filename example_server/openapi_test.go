@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -34,6 +35,7 @@ func TestOpenAPIContract(t *testing.T) {
 			}
 			base, _ := startServer(t, args...)
 			v := loadContract(t, base)
+			v.development = run.mode == "development"
 			for _, tt := range e2eCases() {
 				t.Run(tt.name, func(t *testing.T) { v.check(t, tt.call, base) })
 			}
@@ -50,8 +52,9 @@ func TestOpenAPIContract(t *testing.T) {
 
 // contract validates answers against an OpenAPI document.
 type contract struct {
-	doc    *openapi3.T
-	router routers.Router
+	doc         *openapi3.T
+	router      routers.Router
+	development bool // the server adds the debug member
 }
 
 // loadContract fetches the server's document, loads and validates it, and
@@ -106,6 +109,38 @@ func (v *contract) check(t *testing.T, c call, base string) {
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		t.Errorf("%s %s: the %d answer does not match the document: %v\n%s", c.method, c.path, r.status, err, r.body)
+	}
+	v.membersDeclared(t, c, r)
+}
+
+// membersDeclared fails when a problem carries a member that neither the
+// Problem schema nor its code's schema declares: the schemas allow any
+// extension member, so ValidateResponse cannot see one the catalog
+// forgot. Development mode's debug member is the one exception.
+func (v *contract) membersDeclared(t *testing.T, c call, r response) {
+	t.Helper()
+	if mt, _, _ := mime.ParseMediaType(r.header.Get("Content-Type")); mt != "application/problem+json" {
+		return
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatalf("%s %s: %v", c.method, c.path, err)
+	}
+	code, _ := doc["code"].(string)
+	declared := map[string]bool{"debug": v.development}
+	for _, name := range []string{"Problem", code} {
+		ref := v.doc.Components.Schemas[name]
+		if ref == nil {
+			t.Fatalf("%s %s: the document has no schema %q", c.method, c.path, name)
+		}
+		for m := range ref.Value.Properties {
+			declared[m] = true
+		}
+	}
+	for m := range doc {
+		if !declared[m] {
+			t.Errorf("%s %s: the %s problem has a member %q that the document does not declare", c.method, c.path, code, m)
+		}
 	}
 }
 

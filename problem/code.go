@@ -273,6 +273,9 @@ var (
 		Description: "A path, query or header parameter is missing or has an invalid value.",
 		When:        "For example a non-numeric ID in the path, or a required header that was not sent.",
 		Action:      "Fix each parameter listed in errors; its in member says whether it is a path, query or header parameter.",
+		Members: []Member{
+			{Name: "count", Type: "integer", Description: "The number of entries in errors.", Example: 1},
+		},
 	}
 	// PayloadTooLarge is a request body over the endpoint's size limit.
 	PayloadTooLarge = &Code{

@@ -118,7 +118,7 @@ func entry(cat *problem.Catalog, c *problem.Code, tr problem.Translator) Entry {
 func exampleFields(c *problem.Code) []problem.FieldError {
 	switch c {
 	case problem.InvalidParameter:
-		return []problem.FieldError{{Field: "id", In: "path", Rule: "numeric", Detail: "id must be a number"}}
+		return []problem.FieldError{{Field: "id", In: "path", Rule: "type", Param: "integer", Detail: "id must be an integer"}}
 	case problem.InvalidFieldType:
 		return []problem.FieldError{{Pointer: "#/age", Field: "age", Rule: "type", Param: "number", Detail: "age must be a number"}}
 	case problem.UnknownField:

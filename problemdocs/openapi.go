@@ -546,6 +546,7 @@ func problemSchema(uriType bool) map[string]any {
 			"requestId": str("The request ID, equal to the X-Request-ID response header. Quote it to support."),
 			"timestamp": map[string]any{"type": "string", "format": "date-time", "example": exampleTime.Format("2006-01-02T15:04:05Z"), "description": "When the problem occurred, UTC."},
 			"errors":    map[string]any{"type": "array", "items": ref("FieldError"), "description": "One entry per invalid field or parameter."},
+			"traceId":   map[string]any{"type": "string", "pattern": "^[0-9a-f]{32}$", "description": "The W3C trace ID of the request, when it is traced."},
 		},
 	}
 }
