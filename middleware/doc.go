@@ -91,12 +91,12 @@
 // The exception is a response the pipeline itself answered with a problem
 // in place of a foreign error response (http.Error, then return err):
 // that problem is whole, so it is sent, and the later failure is logged
-// beside it with a note. Hijacked connections are left alone. A request whose client went away
-// (context.Canceled with the request's context done) is answered with a
-// 499 CLIENT_CLOSED_REQUEST problem all the same and logged at info level:
-// a client that closed only its sending side still reads, and must not
-// receive net/http's implicit 200 for a request that failed; for one that
-// is gone, the write fails and costs nothing.
+// beside it with a note. Hijacked connections are left alone. A request
+// whose client went away (context.Canceled with the request's context
+// done) is answered with a 499 CLIENT_CLOSED_REQUEST problem all the same
+// and logged at info level: a client that closed only its sending side
+// still reads, and must not receive net/http's implicit 200 for a request
+// that failed; for one that is gone, the write fails and costs nothing.
 //
 // # Bounded reflection
 //
