@@ -113,7 +113,7 @@ func (p *Pipeline) replaceForeign(w *responseWriter, status int) {
 	note := fmt.Sprintf("a %d response written below the pipeline, replaced by the problem %s", status, code.Code)
 	cause := &ForeignResponseError{Status: status, ContentType: ct}
 	p.respondNoted(w.ResponseWriter, r, e.Wrap(cause), note)
-	w.started, w.status, w.answered = true, code.Status, true
+	w.started, w.status, w.replaced = true, code.Status, true
 }
 
 // routeMatched reports whether a route took the request: ServeMux sets the

@@ -85,7 +85,7 @@ func (p *Pipeline) respondNoted(w http.ResponseWriter, r *http.Request, err erro
 		p.observe(f, 0, nil)
 		p.logRecord(f, 0)
 		return true
-	case rw != nil && rw.answered:
+	case rw != nil && rw.replaced:
 		// The error response written below was answered with a problem,
 		// which is complete: this is most often the same failure,
 		// returned after writing it (http.Error, then return err). The

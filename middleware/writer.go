@@ -20,8 +20,7 @@ type responseWriter struct {
 	status   int
 	started  bool
 	hijacked bool
-	replaced bool // a foreign error response was replaced: drop its writes
-	answered bool // and its problem was written whole
+	replaced bool // a foreign error response was answered with a whole problem: drop its writes
 }
 
 func (w *responseWriter) WriteHeader(code int) {
@@ -29,8 +28,7 @@ func (w *responseWriter) WriteHeader(code int) {
 	case w.replaced:
 		return
 	case !w.started && code >= 400 && w.st != nil && w.st.foreign(code, w.Header()):
-		w.replaced = true
-		w.st.p.replaceForeign(w, code)
+		w.st.p.replaceForeign(w, code) // sets replaced
 		return
 	case !w.started && code >= 200 || code == http.StatusSwitchingProtocols:
 		w.started, w.status = true, code
