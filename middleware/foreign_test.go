@@ -70,6 +70,19 @@ var foreignRoutes = []struct {
 	{"/kept", middleware.KeepErrorResponses(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "legacy", http.StatusBadRequest)
 	}))},
+	// Handlers that write an error response and then fail as well.
+	{"/write-and-return", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		http.Error(w, "bad input", http.StatusBadRequest)
+		return errors.New("bad input")
+	})},
+	{"/write-and-panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "bad input", http.StatusBadRequest)
+		panic("after the answer")
+	})},
+	{"/write-and-return-declared", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		http.Error(w, "bad input", http.StatusBadRequest)
+		return problem.ValidationFailed.New()
+	})},
 }
 
 // foreignRouters serves foreignRoutes on chi and on http.ServeMux (with
@@ -260,36 +273,7 @@ func TestFailureAfterReplacedResponse(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(mux+"/"+tt.name, func(t *testing.T) {
 				logs := &logs{}
-				pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-				routes := map[string]http.HandlerFunc{
-					"/write-and-return": middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
-						http.Error(w, "bad input", http.StatusBadRequest)
-						return errors.New("bad input")
-					}),
-					"/write-and-panic": func(w http.ResponseWriter, r *http.Request) {
-						http.Error(w, "bad input", http.StatusBadRequest)
-						panic("after the answer")
-					},
-					"/write-and-return-declared": middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
-						http.Error(w, "bad input", http.StatusBadRequest)
-						return problem.ValidationFailed.New()
-					}),
-				}
-				var h http.Handler
-				if mux == "chi" {
-					r := chi.NewRouter()
-					r.Use(pl.Handler)
-					for p, f := range routes {
-						r.Get(p, f)
-					}
-					h = r
-				} else {
-					m := http.NewServeMux()
-					for p, f := range routes {
-						m.Handle("GET "+p, f)
-					}
-					h = pl.Handler(m)
-				}
+				h := foreignRouters(middleware.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})[mux]
 				srv := httptest.NewServer(h)
 				defer srv.Close()
 				resp, err := srv.Client().Get(srv.URL + tt.path)

@@ -85,20 +85,18 @@ func (p *Pipeline) respondNoted(w http.ResponseWriter, r *http.Request, err erro
 		p.observe(f, 0, nil)
 		p.logRecord(f, 0)
 		return true
-	case rw != nil && rw.replaced:
-		// The error response written below was answered with a problem,
-		// which is complete: this is most often the same failure,
-		// returned after writing it (http.Error, then return err). The
-		// problem stands; the record keeps this error.
-		f.note = "failure after the response was answered with a problem; nothing more was written"
-		p.observe(f, rw.status, nil)
-		p.logRecord(f, rw.status)
-		return true
 	case rw != nil && rw.started:
 		f.note = "failure after the response started; nothing more was written"
+		if rw.replaced {
+			// What started is the problem the pipeline wrote in place of
+			// an error response from below, and it is whole: this is most
+			// often the same failure, returned after writing it
+			// (http.Error, then return err). The problem stands.
+			f.note = "failure after the response was answered with a problem; nothing more was written"
+		}
 		p.observe(f, rw.status, nil)
 		p.logRecord(f, rw.status)
-		return false
+		return rw.replaced
 	}
 	p.redact(f)
 	p.localize(f, p.translator(r))
