@@ -4,7 +4,7 @@ package bench
 // only this file changes. It builds the stack the README shows: a catalog
 // with the application's code, an i18n bundle with the application's
 // message files, a Pipeline mounted first on chi, handlers adapted with
-// middleware.Handle, and bodies decoded and validated by a
+// problemhttp.Handle, and bodies decoded and validated by a
 // validation.Decoder.
 
 import (
@@ -16,8 +16,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/problemkit/problemkit/i18n"
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
 )
 
@@ -54,11 +54,11 @@ func newProblemkit(logger *slog.Logger, logClientErrors bool) (http.Handler, err
 	if err != nil {
 		return nil, err
 	}
-	opts := middleware.Options{Catalog: catalog, Localizer: bundle, Logger: logger}
+	opts := problemhttp.Options{Catalog: catalog, Localizer: bundle, Logger: logger}
 	if !logClientErrors {
 		opts.ClientErrorLevel = slog.LevelDebug
 	}
-	pl := middleware.New(opts)
+	pl := problemhttp.New(opts)
 	dec := validation.New(validation.Options{})
 
 	r := chi.NewRouter()
@@ -66,7 +66,7 @@ func newProblemkit(logger *slog.Logger, logClientErrors bool) (http.Handler, err
 	r.NotFound(pl.NotFound)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
 	r.Get("/healthz", okHandler)
-	r.Get("/users/{id}", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	r.Get("/users/{id}", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.Atoi(chi.URLParam(r, "id"))
 		if err != nil {
 			return problem.InvalidParameter.New().WithDetail("id must be an integer")
@@ -77,7 +77,7 @@ func newProblemkit(logger *slog.Logger, logClientErrors bool) (http.Handler, err
 		}
 		return writeJSON(w, http.StatusOK, u)
 	}))
-	r.Post("/users", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	r.Post("/users", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var in SignUp
 		if err := dec.Decode(r, &in); err != nil {
 			return err

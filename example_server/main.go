@@ -42,9 +42,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/problemkit/problemkit/i18n"
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
 func main() {
@@ -226,7 +226,7 @@ func docRoutes(catalog *problem.Catalog, bundle *i18n.Bundle) ([]route, error) {
 		return nil, err
 	}
 	defer sh.close()
-	return newApp("", 0, sh, &upstreamDemos{}).routes(middleware.New(middleware.Options{Catalog: catalog, Localizer: bundle}), catalog, bundle)
+	return newApp("", 0, sh, &upstreamDemos{}).routes(problemhttp.New(problemhttp.Options{Catalog: catalog, Localizer: bundle}), catalog, bundle)
 }
 
 // redisLogger writes go-redis's own messages (a pool that cannot dial, …)

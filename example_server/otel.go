@@ -20,7 +20,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemotel"
 )
 
@@ -61,7 +61,7 @@ func newTelemetry(w io.Writer) (*telemetry, error) {
 }
 
 // onFailure is the pipeline's OnFailure: nil without -otel.
-func (t *telemetry) onFailure() func(*middleware.Failure) {
+func (t *telemetry) onFailure() func(*problemhttp.Failure) {
 	if t == nil {
 		return nil
 	}

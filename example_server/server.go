@@ -16,9 +16,9 @@ import (
 	"github.com/go-chi/httprate"
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/idempotency"
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/upstream"
 	"github.com/problemkit/problemkit/validation"
 )
@@ -79,7 +79,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	pl := middleware.New(middleware.Options{
+	pl := problemhttp.New(problemhttp.Options{
 		Logger:      cfg.logger,
 		Development: !cfg.production,
 		Catalog:     catalog,
@@ -148,30 +148,30 @@ func newApp(upstreamURL string, delay time.Duration, sh *shared, demos *upstream
 // succeeds and the problems its handler returns; problemdocs adds the
 // ones the pipeline answers by itself. Method and pattern are the
 // route's.
-func (a *app) routes(pl *middleware.Pipeline, catalog *problem.Catalog, bundle *i18n.Bundle) ([]route, error) {
+func (a *app) routes(pl *problemhttp.Pipeline, catalog *problem.Catalog, bundle *i18n.Bundle) ([]route, error) {
 	var openapi []byte // this very table's document, rendered below
 	rl := pl.RateLimit(time.Minute)
-	pages := middleware.Handle(problemdocs.Pages(catalog, bundle))
+	pages := problemhttp.Handle(problemdocs.Pages(catalog, bundle))
 	routes := []route{
 		{"GET", "/healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
 		}), problemdocs.Operation{Summary: "Tell that the server is up", Tags: []string{"health"}, Responses: ok(200, statusBody{})}},
-		{"POST", "/users", middleware.Handle(a.createUser), problemdocs.Operation{Summary: "Sign up a user",
+		{"POST", "/users", problemhttp.Handle(a.createUser), problemdocs.Operation{Summary: "Sign up a user",
 			Body:      &problemdocs.Body{Schema: problemdocs.SchemaOf(createUserRequest{})},
 			Responses: ok(201, user{}), Problems: []*problem.Code{errUsernameTaken}}},
-		{"GET", "/users/{id}", middleware.Handle(a.getUser), problemdocs.Operation{Summary: "Get a user",
+		{"GET", "/users/{id}", problemhttp.Handle(a.getUser), problemdocs.Operation{Summary: "Get a user",
 			Params:    []problemdocs.Param{{Name: "id", In: "path", Schema: problemdocs.Schema{"type": "integer", "format": "int64", "minimum": 1, "example": 42}}},
 			Responses: ok(200, user{}), Problems: []*problem.Code{errUserNotFound}}},
-		{"POST", "/transfers", idempotency.New(a.idempotency)(middleware.Handle(a.createTransfer)), problemdocs.Operation{Summary: "Transfer money between two accounts",
+		{"POST", "/transfers", idempotency.New(a.idempotency)(problemhttp.Handle(a.createTransfer)), problemdocs.Operation{Summary: "Transfer money between two accounts",
 			Params: []problemdocs.Param{{Name: "Idempotency-Key", In: "header", Required: true, Lenient: true, // the middleware's own codes
 				Description: "Makes a retried transfer safe: a key already used is answered DUPLICATE_REQUEST, a retry while the first runs REQUEST_IN_PROGRESS.",
 				Schema:      problemdocs.Schema{"type": "string", "maxLength": idempotency.MaxKeyLength}}},
 			Body:      &problemdocs.Body{Schema: problemdocs.SchemaOf(transferRequest{})},
 			Responses: ok(201, transfer{}), Problems: append([]*problem.Code{errAccountNotFound, errInsufficientFunds, errCurrencyMismatch}, a.idempotency.Codes()...)}},
-		{"GET", "/accounts/{id}", middleware.Handle(a.getAccount), problemdocs.Operation{Summary: "Get an account's balance", Tags: []string{"transfers"},
+		{"GET", "/accounts/{id}", problemhttp.Handle(a.getAccount), problemdocs.Operation{Summary: "Get an account's balance", Tags: []string{"transfers"},
 			Params:    []problemdocs.Param{{Name: "id", In: "path", Schema: problemdocs.Schema{"type": "integer", "format": "int64", "minimum": 1, "example": 1}}},
 			Responses: ok(200, accountBody{}), Problems: []*problem.Code{errAccountNotFound}}},
-		{"GET", "/upstream/embeddings", a.demos.expired(middleware.Handle(a.embed)), problemdocs.Operation{Summary: "Call the embeddings API",
+		{"GET", "/upstream/embeddings", a.demos.expired(problemhttp.Handle(a.embed)), problemdocs.Operation{Summary: "Call the embeddings API",
 			Params:    []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 502, timeout, 429 or 401; expired makes it reject the client's first token."}},
 			Responses: ok(200, embeddingList{}), Problems: upstream.Codes()}},
 		// 5 a minute per client, with the RateLimit fields on every
@@ -185,7 +185,7 @@ func (a *app) routes(pl *middleware.Pipeline, catalog *problem.Catalog, bundle *
 			// generic 500; the log keeps the value for the operator.
 			panic("connect to db: db password=hunter2 refused")
 		}), problemdocs.Operation{Summary: "A handler that panics: it never succeeds", Tags: []string{"failures"}}},
-		{"GET", "/slow", middleware.Handle(slowReport), problemdocs.Operation{Summary: "A handler that misses its own deadline",
+		{"GET", "/slow", problemhttp.Handle(slowReport), problemdocs.Operation{Summary: "A handler that misses its own deadline",
 			Tags: []string{"failures"}, Responses: ok(200, struct {
 				Report string `json:"report"`
 			}{}), Problems: []*problem.Code{problem.Timeout}}},
@@ -228,7 +228,7 @@ type route struct {
 // chiRouter mounts the pipeline and the routes on chi. The pipeline goes
 // in the router with Use, so that it answers HEAD on every GET route and
 // can tell a path no route matches. inner, when set, is mounted after it.
-func chiRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
+func chiRouter(pl *problemhttp.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(pl.Handler) // request IDs, panics, problems: before anything else
 	if inner != nil {
@@ -264,7 +264,7 @@ func redirectTo(path string) http.Handler {
 // and no catch-all: the pipeline around it turns ServeMux's own 404 and
 // 405 into problems, and ServeMux answers HEAD on GET routes itself.
 // inner, when set, goes between the pipeline and the mux.
-func stdRouter(pl *middleware.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
+func stdRouter(pl *problemhttp.Pipeline, routes []route, inner func(http.Handler) http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
 		mux.Handle(rt.method+" "+rt.pattern, rt.h)

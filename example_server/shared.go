@@ -13,9 +13,9 @@ import (
 
 	"github.com/problemkit/problemkit/idempotency"
 	"github.com/problemkit/problemkit/idempotency/redisstore"
-	"github.com/problemkit/problemkit/middleware"
-	"github.com/problemkit/problemkit/middleware/redislimit"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/problemhttp/redislimit"
 )
 
 // shared is the state instances share: the idempotency keys and the rate
@@ -58,7 +58,7 @@ func newShared(url string) (*shared, error) {
 			httprate.WithLimitCounter(redislimit.New(rdb, redislimit.Options{})),
 			// Redis down: fail closed, as the idempotency keys do.
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-				middleware.WriteError(w, r, problem.ServiceUnavailable.New().WithHeader("Retry-After", strconv.Itoa(1)).Wrap(err))
+				problemhttp.WriteError(w, r, problem.ServiceUnavailable.New().WithHeader("Retry-After", strconv.Itoa(1)).Wrap(err))
 			}),
 		},
 		close: func() { rdb.Close() },

@@ -16,9 +16,9 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/upstream"
 	"github.com/problemkit/problemkit/validation"
 )
@@ -96,15 +96,15 @@ func newUpstreamDemos(logger *slog.Logger, catalog *problem.Catalog) (*upstreamD
 // routes are /upstream/quota, /upstream/flaky and /upstream/sdk.
 func (d *upstreamDemos) routes() []route {
 	return []route{
-		{"GET", "/upstream/quota", middleware.Handle(d.search), problemdocs.Operation{
+		{"GET", "/upstream/quota", problemhttp.Handle(d.search), problemdocs.Operation{
 			Summary: "Call a search API that announces its quota is used up", Tags: []string{"upstream"},
 			Responses: ok(200, searchBody{}), Problems: upstream.Codes()}},
-		{"GET", "/upstream/flaky", middleware.Handle(d.recommend), problemdocs.Operation{
+		{"GET", "/upstream/flaky", problemhttp.Handle(d.recommend), problemdocs.Operation{
 			Summary: "Call a recommendation API that always fails, behind a circuit breaker", Tags: []string{"upstream"},
 			Responses: ok(200, struct {
 				Items []string `json:"items"`
 			}{}), Problems: upstream.Codes()}},
-		{"GET", "/upstream/sdk", middleware.Handle(d.embedSDK), problemdocs.Operation{
+		{"GET", "/upstream/sdk", problemhttp.Handle(d.embedSDK), problemdocs.Operation{
 			Summary: "Call the embeddings API through an SDK-style client", Tags: []string{"upstream"},
 			Params:    []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 429 or timeout."}},
 			Responses: ok(200, embeddingList{}), Problems: upstream.Codes()}},
@@ -114,7 +114,7 @@ func (d *upstreamDemos) routes() []route {
 // expired answers GET /upstream/embeddings?fail=expired, and leaves every
 // other request of the route to next.
 func (d *upstreamDemos) expired(next http.Handler) http.HandlerFunc {
-	h := middleware.Handle(d.embedOAuth)
+	h := problemhttp.Handle(d.embedOAuth)
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("fail") == "expired" {
 			h.ServeHTTP(w, r)

@@ -15,7 +15,7 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	pipeline := middleware.New(middleware.Options{Localizer: bundle})
+//	pipeline := problemhttp.New(problemhttp.Options{Localizer: bundle})
 //
 // The application's files are go-i18n JSON message files named after their
 // language ("ko.json", "active.ko.json"), in the format described in

@@ -14,17 +14,17 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/problemkit/problemkit/i18n"
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
-var _ middleware.Localizer = (*i18n.Bundle)(nil)
+var _ problemhttp.Localizer = (*i18n.Bundle)(nil)
 
 // TestMiddleware runs localized problems through the real middleware and a
 // chi router, and reads the real responses.
 func TestMiddleware(t *testing.T) {
 	bundle := newBundle(t, i18n.Options{Files: []fs.FS{appFiles}})
-	pl := middleware.New(middleware.Options{
+	pl := problemhttp.New(problemhttp.Options{
 		Localizer: bundle,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -32,7 +32,7 @@ func TestMiddleware(t *testing.T) {
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
-	r.Post("/users", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	r.Post("/users", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return problem.ValidationFailed.New().With("count", 1).WithFields(problem.FieldError{
 			Pointer: "#/username", Field: "username", Rule: "min", Param: "3",
 			Message: minString(field("username"), 3),

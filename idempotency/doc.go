@@ -11,11 +11,11 @@
 //
 //	idem := idempotency.New(idempotency.Options{})
 //	r.Use(pl.Handler)
-//	r.With(idem).Post("/transfers", middleware.Handle(createTransfer))
+//	r.With(idem).Post("/transfers", problemhttp.Handle(createTransfer))
 //
-//	mux.Handle("POST /transfers", idem(middleware.Handle(createTransfer)))
+//	mux.Handle("POST /transfers", idem(problemhttp.Handle(createTransfer)))
 //
-// It answers its failures through middleware.WriteError, so they are
+// It answers its failures through problemhttp.WriteError, so they are
 // problems like every other, documented, translated and logged once. Its
 // codes are built in (problem.IdempotencyKeyMissing and the others): a
 // catalog made with problem.NewCatalog has them.

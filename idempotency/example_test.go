@@ -8,17 +8,17 @@ import (
 	"strings"
 
 	"github.com/problemkit/problemkit/idempotency"
-	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
 // The middleware below the pipeline: a retry with the same key gets the
 // stored response, another body under the same key a 422.
 func ExampleNew() {
-	pl := middleware.New(middleware.Options{Logger: slog.New(slog.DiscardHandler)})
+	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 	idem := idempotency.New(idempotency.Options{}) // a MemoryStore; see redisstore for several instances
 	charges := 0
 	mux := http.NewServeMux()
-	mux.Handle("POST /charges", idem(middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("POST /charges", idem(problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		charges++
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)

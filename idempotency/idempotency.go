@@ -14,8 +14,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
 // Defaults of Options.
@@ -138,7 +138,7 @@ type guard struct {
 // Idempotency-Key HTTP Header Field"). Mount it below the pipeline's
 // Handler, on the routes it guards:
 //
-//	r.With(idempotency.New(idempotency.Options{})).Post("/transfers", middleware.Handle(createTransfer))
+//	r.With(idempotency.New(idempotency.Options{})).Post("/transfers", problemhttp.Handle(createTransfer))
 //
 // See the package documentation for what it answers.
 func New(opts Options) func(http.Handler) http.Handler {
@@ -206,7 +206,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 			next.ServeHTTP(w, r)
 			return
 		}
-		middleware.WriteError(w, r, problem.IdempotencyKeyMissing.New())
+		problemhttp.WriteError(w, r, problem.IdempotencyKeyMissing.New())
 		return
 	}
 	key, err := ParseKey(values[0])
@@ -214,12 +214,12 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		err = errors.New("idempotency: more than one Idempotency-Key header")
 	}
 	if err != nil {
-		middleware.WriteError(w, r, problem.IdempotencyKeyInvalid.New().With("maxLength", MaxKeyLength).Wrap(err))
+		problemhttp.WriteError(w, r, problem.IdempotencyKeyInvalid.New().With("maxLength", MaxKeyLength).Wrap(err))
 		return
 	}
 	body, err := g.readBody(r)
 	if err != nil {
-		middleware.WriteError(w, r, err)
+		problemhttp.WriteError(w, r, err)
 		return
 	}
 	scope := ""
@@ -227,7 +227,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		scope = g.scope(r)
 	}
 	skey := hashOf([]byte(scope), []byte(key))
-	id, _ := middleware.RequestIDFromContext(r.Context())
+	id, _ := problemhttp.RequestIDFromContext(r.Context())
 	claim := &Record{Token: newToken(), Fingerprint: hashOf([]byte(r.Method), []byte(r.URL.RequestURI()), body), RequestID: id}
 
 	ctx, cancel := context.WithTimeout(r.Context(), g.storeWait)
@@ -235,7 +235,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 	cancel()
 	switch {
 	case err != nil:
-		middleware.WriteError(w, r, problem.IdempotencyUnavailable.New().
+		problemhttp.WriteError(w, r, problem.IdempotencyUnavailable.New().
 			With("retryAfter", g.retryAfter).
 			WithHeader("Retry-After", strconv.Itoa(g.retryAfter)).
 			Wrap(err))
@@ -278,13 +278,13 @@ func (g *guard) readBody(r *http.Request) ([]byte, error) {
 func (g *guard) answer(w http.ResponseWriter, r *http.Request, prev *Record, fingerprint string) {
 	switch {
 	case prev.Fingerprint != fingerprint:
-		middleware.WriteError(w, r, problem.IdempotencyKeyReused.New())
+		problemhttp.WriteError(w, r, problem.IdempotencyKeyReused.New())
 	case !prev.Done:
-		middleware.WriteError(w, r, problem.RequestInProgress.New().
+		problemhttp.WriteError(w, r, problem.RequestInProgress.New().
 			With("retryAfter", g.retryAfter).
 			WithHeader("Retry-After", strconv.Itoa(g.retryAfter)))
 	case g.refuse || prev.Response == nil:
-		middleware.WriteError(w, r, problem.DuplicateRequest.New().
+		problemhttp.WriteError(w, r, problem.DuplicateRequest.New().
 			With("originalRequestId", prev.RequestID).
 			With("completedAt", prev.CompletedAt.UTC().Format(time.RFC3339)))
 	default:

@@ -48,7 +48,7 @@
 // Pages serves each code as a small HTML page, or as JSON, localized from
 // Accept-Language or a "lang" parameter, with links to the page in every
 // language; mount it under the path of the catalog's type URIs,
-// through middleware.Handle, which answers its 404s and 405s as problems.
+// through problemhttp.Handle, which answers its 404s and 405s as problems.
 // The package does not import the middleware: it produces documents and
 // errors, and the pipeline answers.
 //

@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
 func ExampleLint() {
@@ -27,7 +27,7 @@ func ExampleLint() {
 
 func ExamplePages() {
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	h := middleware.Handle(problemdocs.Pages(catalog, nil)) // nil: English
+	h := problemhttp.Handle(problemdocs.Pages(catalog, nil)) // nil: English
 
 	req := httptest.NewRequest(http.MethodGet, "/problems/payload-too-large.json", nil)
 	rec := httptest.NewRecorder()

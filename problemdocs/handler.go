@@ -24,7 +24,7 @@ import (
 var pageHTML string
 
 // Localizer picks the translator of a request; *i18n.Bundle is one. It has
-// the method set of middleware.Localizer, so the same bundle serves both.
+// the method set of problemhttp.Localizer, so the same bundle serves both.
 type Localizer interface {
 	Translator(r *http.Request) problem.Translator
 }
@@ -46,10 +46,10 @@ type Localizer interface {
 //
 // The handler returns its failures — an unknown code (404), a method other
 // than GET or HEAD (405) — for the middleware to answer as problems, so
-// mount it through middleware.Handle, under the path of the catalog's type
+// mount it through problemhttp.Handle, under the path of the catalog's type
 // URIs:
 //
-//	r.Mount("/problems", middleware.Handle(problemdocs.Pages(catalog, bundle)))
+//	r.Mount("/problems", problemhttp.Handle(problemdocs.Pages(catalog, bundle)))
 func Pages(cat *problem.Catalog, loc Localizer) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/problemkit/problemkit/i18n"
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
 // TestHandlerLanguages serves the docs through the real i18n bundle: the
@@ -21,11 +21,11 @@ func TestHandlerLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl := middleware.New(middleware.Options{Catalog: testCatalog(), Localizer: bundle})
+	pl := problemhttp.New(problemhttp.Options{Catalog: testCatalog(), Localizer: bundle})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)
-	r.Mount("/problems", middleware.Handle(problemdocs.Pages(testCatalog(), bundle)))
+	r.Mount("/problems", problemhttp.Handle(problemdocs.Pages(testCatalog(), bundle)))
 
 	tests := []struct {
 		name, path, lang, accept string
@@ -81,7 +81,7 @@ func TestLanguageSwitchIsSafe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := middleware.Handle(problemdocs.Pages(testCatalog(), bundle))
+	h := problemhttp.Handle(problemdocs.Pages(testCatalog(), bundle))
 	for _, lang := range []string{`"><script>alert(1)</script>`, "ko\"onmouseover=\"x", "javascript:alert(1)", "ko&x=<b>", strings.Repeat("ko,", 2000)} {
 		req := httptest.NewRequest(http.MethodGet, "/problems/validation-error?lang="+url.QueryEscape(lang), nil)
 		rec := httptest.NewRecorder()

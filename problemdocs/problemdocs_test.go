@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -179,11 +179,11 @@ func (f fixedTranslator) Translate(m problem.Message) string {
 }
 
 func TestHandler(t *testing.T) {
-	pl := middleware.New(middleware.Options{Catalog: testCatalog()})
+	pl := problemhttp.New(problemhttp.Options{Catalog: testCatalog()})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)
-	r.Mount("/problems", middleware.Handle(problemdocs.Pages(testCatalog(), nil)))
+	r.Mount("/problems", problemhttp.Handle(problemdocs.Pages(testCatalog(), nil)))
 
 	tests := []struct {
 		name, path, accept      string
@@ -216,7 +216,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestHandlerRefusesWrites(t *testing.T) {
-	h := middleware.Handle(problemdocs.Pages(testCatalog(), nil))
+	h := problemhttp.Handle(problemdocs.Pages(testCatalog(), nil))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/problems/insufficient-funds", nil))
 	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" || len(rec.Header().Values("Allow")) != 1 {
@@ -232,7 +232,7 @@ func TestIndexLinksEveryCode(t *testing.T) {
 		t.Run(base, func(t *testing.T) {
 			cat := problem.NewCatalog(base).MustRegister(insufficientFunds)
 			r := chi.NewRouter()
-			r.Mount("/problems", middleware.Handle(problemdocs.Pages(cat, nil)))
+			r.Mount("/problems", problemhttp.Handle(problemdocs.Pages(cat, nil)))
 			rec := httptest.NewRecorder()
 			r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/problems/", nil))
 			hrefs := regexp.MustCompile(`<a href="([^"]*)"><code>([A-Z_]+)</code>`).FindAllStringSubmatch(rec.Body.String(), -1)

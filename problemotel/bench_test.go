@@ -13,8 +13,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemotel"
 )
 
@@ -50,15 +50,15 @@ func BenchmarkNotFoundOTel(b *testing.B) {
 	ctx, span := tp.Tracer("bench").Start(context.Background(), "GET /users/{id}", trace.WithSpanKind(trace.SpanKindServer))
 	b.Cleanup(func() { span.End() })
 
-	router := func(onFailure func(*middleware.Failure)) http.Handler {
-		pl := middleware.New(middleware.Options{
+	router := func(onFailure func(*problemhttp.Failure)) http.Handler {
+		pl := problemhttp.New(problemhttp.Options{
 			Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Catalog:   problem.NewCatalog("https://api.example.com/problems/").MustRegister(userNotFound),
 			OnFailure: onFailure,
 		})
 		r := chi.NewRouter()
 		r.Use(pl.Handler)
-		r.Get("/users/{id}", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
+		r.Get("/users/{id}", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 			return userNotFound.New().With("userId", 42)
 		}))
 		return r

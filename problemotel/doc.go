@@ -1,5 +1,5 @@
 // Package problemotel records problemkit's failures in OpenTelemetry,
-// through the pipeline's one extension point, middleware.Options.OnFailure.
+// through the pipeline's one extension point, problemhttp.Options.OnFailure.
 // It uses the OpenTelemetry API only; the application picks the SDK and
 // exporters.
 //
@@ -11,8 +11,8 @@
 //
 //	otl, err := problemotel.New(problemotel.Options{MeterProvider: mp})
 //	if err != nil { … }
-//	pl := middleware.New(middleware.Options{OnFailure: otl.OnFailure})
-//	mux.Handle("GET /users/{id}", middleware.Handle(getUser))
+//	pl := problemhttp.New(problemhttp.Options{OnFailure: otl.OnFailure})
+//	mux.Handle("GET /users/{id}", problemhttp.Handle(getUser))
 //	http.ListenAndServe(addr, otelhttp.NewHandler(pl.Handler(mux), "server"))
 //
 // The span must be in the request's context when the pipeline starts: a
@@ -78,5 +78,5 @@
 // The pipeline has one OnFailure; to run others beside this one, call
 // them from one function:
 //
-//	OnFailure: func(f *middleware.Failure) { otl.OnFailure(f); audit(f) },
+//	OnFailure: func(f *problemhttp.Failure) { otl.OnFailure(f); audit(f) },
 package problemotel

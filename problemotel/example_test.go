@@ -15,8 +15,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemotel"
 )
 
@@ -32,12 +32,12 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	pl := middleware.New(middleware.Options{
+	pl := problemhttp.New(problemhttp.Options{
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OnFailure: otl.OnFailure,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("GET /orders/{id}", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("GET /orders/{id}", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return problem.Generic(http.StatusNotFound).New()
 	}))
 	h := otelhttp.NewHandler(pl.Handler(mux), "server",

@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/problemkit/problemkit/internal/clip"
-	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemhttp"
 )
 
 // ScopeName is the instrumentation scope of the problem counter.
@@ -52,7 +52,7 @@ type Options struct {
 // traceId member, the span's status, error.type and exception event, the
 // problem counter, and the trace and span IDs of the log record. Build one
 // per application with New and set its OnFailure method as
-// middleware.Options.OnFailure. It is safe for concurrent use.
+// problemhttp.Options.OnFailure. It is safe for concurrent use.
 //
 // It starts no span: it marks the one the request's context carries, which
 // an instrumentation around the pipeline, such as otelhttp, starts.
@@ -77,14 +77,14 @@ func New(opts Options) (*Integration, error) {
 	return &Integration{problems: problems}, nil
 }
 
-// OnFailure records one failure; set it as middleware.Options.OnFailure,
+// OnFailure records one failure; set it as problemhttp.Options.OnFailure,
 // or call it from yours. When the request's context carries a valid span
 // context, it adds the traceId member (the 32-hex W3C trace ID) and the
 // trace_id and span_id log attributes; when that span records, it sets
 // error.type to the problem code and, for a 5xx, the Error status and one
 // exception event. It counts every failure: by its code when the
 // pipeline's catalog declares it (Failure.Declared), as _OTHER otherwise.
-func (in *Integration) OnFailure(f *middleware.Failure) {
+func (in *Integration) OnFailure(f *problemhttp.Failure) {
 	ctx := f.Request.Context()
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 		traceID := sc.TraceID().String()
@@ -107,7 +107,7 @@ func (in *Integration) OnFailure(f *middleware.Failure) {
 // Unset, as the HTTP semantic conventions ask of a server span. The
 // severity is the code's, like the log level's: a 5xx failure after a 200
 // had started is still a server error.
-func markSpan(span trace.Span, f *middleware.Failure) {
+func markSpan(span trace.Span, f *problemhttp.Failure) {
 	span.SetAttributes(semconv.ErrorTypeKey.String(f.Code.Code))
 	if f.Code.Status < 500 {
 		return
@@ -130,9 +130,9 @@ func markSpan(span trace.Span, f *middleware.Failure) {
 // written, the code's English title); never the cause's text, and no
 // stack. In development it is the cause's text and, for a panic, its
 // stack, cut to the sizes the log record has.
-func exception(f *middleware.Failure) (msg, stack string) {
+func exception(f *problemhttp.Failure) (msg, stack string) {
 	if f.Development {
-		var pe *middleware.PanicError
+		var pe *problemhttp.PanicError
 		if errors.As(f.Err, &pe) {
 			stack = clip.String(string(pe.Stack), stackBytes)
 		}

@@ -23,8 +23,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemotel"
 )
 
@@ -77,17 +77,17 @@ var routes = []struct {
 	pattern string
 	h       http.Handler
 }{
-	{"/users/{id}", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	{"/users/{id}", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return userNotFound.New().With("userId", "7")
 	})},
-	{"/fail", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
+	{"/fail", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 		return errors.New("query users: dial " + secret)
 	})},
 	{"/panic", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("connect to " + secret) })},
-	{"/foreign", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
+	{"/foreign", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 		return foreignErr{&problem.Problem{Status: 409, Code: "CHOSEN_BY_UPSTREAM", Title: "Conflict"}}
 	})},
-	{"/late", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	{"/late", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusAccepted)
 		return errors.New("stream broke: " + secret)
 	})},
@@ -110,7 +110,7 @@ func newStack(t *testing.T, mux string, dev bool) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl := middleware.New(middleware.Options{
+	pl := problemhttp.New(problemhttp.Options{
 		Logger:      slog.New(slog.NewJSONHandler(s.logs, nil)),
 		Development: dev,
 		Catalog:     problem.NewCatalog("").MustRegister(userNotFound),
@@ -410,7 +410,7 @@ func TestNoSpan(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs := &logBuffer{}
-	pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), OnFailure: otl.OnFailure})
+	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), OnFailure: otl.OnFailure})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)
@@ -463,7 +463,7 @@ func TestGlobalMeterProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl := middleware.New(middleware.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OnFailure: otl.OnFailure})
+	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OnFailure: otl.OnFailure})
 	rec := httptest.NewRecorder()
 	pl.Handler(http.NotFoundHandler()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/x", nil))
 	if rec.Code != http.StatusNotFound {

@@ -5,12 +5,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemtest"
 )
 
 func ExampleCheckBody() {
-	pl := middleware.New(middleware.Options{})
+	pl := problemhttp.New(problemhttp.Options{})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		panic("db password=hunter2")
 	}))

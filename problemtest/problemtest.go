@@ -30,7 +30,7 @@ const RequestIDHeader = "X-Request-ID"
 // checks problemkit's defaults.
 type Options struct {
 	// RequestIDHeader is the header that must equal the requestId member,
-	// as middleware.Options.RequestIDHeader; empty means RequestIDHeader.
+	// as problemhttp.Options.RequestIDHeader; empty means RequestIDHeader.
 	RequestIDHeader string
 }
 

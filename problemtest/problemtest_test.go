@@ -8,17 +8,17 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemtest"
 )
 
 func TestCheckAcceptsPipelineResponses(t *testing.T) {
-	pl := middleware.New(middleware.Options{})
+	pl := problemhttp.New(problemhttp.Options{})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
 	r.NotFound(pl.NotFound)
 	r.Get("/boom", func(http.ResponseWriter, *http.Request) { panic("db password=hunter2") })
-	r.Get("/err", middleware.Handle(func(http.ResponseWriter, *http.Request) error {
+	r.Get("/err", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 		return errors.New("open /etc/app/key.pem: permission denied")
 	}))
 	srv := httptest.NewServer(r)
@@ -106,9 +106,9 @@ func TestLeaks(t *testing.T) {
 }
 
 func TestCheckWithCustomRequestIDHeader(t *testing.T) {
-	pl := middleware.New(middleware.Options{RequestIDHeader: "X-Correlation-ID"})
+	pl := problemhttp.New(problemhttp.Options{RequestIDHeader: "X-Correlation-ID"})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		middleware.WriteError(w, r, errors.New("boom"))
+		problemhttp.WriteError(w, r, errors.New("boom"))
 	}))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))

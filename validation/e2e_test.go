@@ -12,8 +12,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
 )
 
@@ -22,8 +22,8 @@ import (
 func TestEndToEnd(t *testing.T) {
 	dec := validation.New(validation.Options{MaxBytes: 256, EchoValues: true})
 	r := chi.NewRouter()
-	r.Use(middleware.New(middleware.Options{Logger: discard()}).Handler)
-	r.Post("/tenants/{tenant}/users", middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+	r.Use(problemhttp.New(problemhttp.Options{Logger: discard()}).Handler)
+	r.Post("/tenants/{tenant}/users", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var p struct {
 			Tenant string `path:"tenant" validate:"alphanum"`
 			DryRun bool   `query:"dryRun"`

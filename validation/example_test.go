@@ -10,8 +10,8 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
 )
 
@@ -36,7 +36,7 @@ func createUser(w http.ResponseWriter, r *http.Request) error {
 // A handler decodes and validates its body in one call and returns the
 // error; the middleware renders it as a problem.
 func ExampleDecode() {
-	h := middleware.New(middleware.Options{}).Handler(middleware.Handle(createUser))
+	h := problemhttp.New(problemhttp.Options{}).Handler(problemhttp.Handle(createUser))
 
 	req := httptest.NewRequest(http.MethodPost, "/users", strings.NewReader(
 		`{"email":"not-an-email","name":"A","password":"hunter2","address":{"zip":"123"}}`))

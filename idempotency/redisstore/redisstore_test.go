@@ -19,7 +19,7 @@ import (
 	"github.com/problemkit/problemkit/idempotency/redisstore"
 	"github.com/problemkit/problemkit/idempotency/storetest"
 	"github.com/problemkit/problemkit/internal/redistest"
-	"github.com/problemkit/problemkit/middleware"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemtest"
 )
 
@@ -165,7 +165,7 @@ func TestRedisDown(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var runs atomic.Int64
 			idem := idempotency.New(idempotency.Options{Store: redisstore.New(tt.rdb, redisstore.Options{}), StoreTimeout: 200 * time.Millisecond})
-			pl := middleware.New(middleware.Options{Logger: slog.New(slog.DiscardHandler)})
+			pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 			h := pl.Handler(idem(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { runs.Add(1) })))
 			r := httptest.NewRequest("POST", "/transfers", strings.NewReader(`{}`))
 			r.Header.Set("Idempotency-Key", "k")
@@ -194,7 +194,7 @@ func TestTwoInstancesOneRedis(t *testing.T) {
 	release := make(chan struct{})
 	instance := func() http.Handler {
 		idem := idempotency.New(idempotency.Options{Store: redisstore.New(newClient(t, srv.Addr), redisstore.Options{})})
-		pl := middleware.New(middleware.Options{Logger: slog.New(slog.DiscardHandler)})
+		pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 		return pl.Handler(idem(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			runs.Add(1)
 			<-release

@@ -21,8 +21,8 @@ import (
 	"time"
 
 	"github.com/problemkit/problemkit/idempotency"
-	"github.com/problemkit/problemkit/middleware"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemtest"
 )
 
@@ -50,11 +50,11 @@ func newServer(t *testing.T, store idempotency.Store, opts idempotency.Options) 
 	t.Helper()
 	opts.Store = store
 	idem := idempotency.New(opts)
-	pl := middleware.New(middleware.Options{Logger: slog.New(slog.DiscardHandler)})
+	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 	s := &server{gate: make(chan struct{}), entered: make(chan struct{}, 64)}
 	mux := http.NewServeMux()
 	count := func(h func(http.ResponseWriter, *http.Request) error) http.Handler {
-		return idem(middleware.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		return idem(problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 			s.runs.Add(1)
 			return h(w, r)
 		}))

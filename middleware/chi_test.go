@@ -1,5 +1,0 @@
-package middleware_test
-
-import "github.com/go-chi/chi/v5"
-
-type chiRouter = chi.Router

@@ -1,0 +1,42 @@
+package problemhttp
+
+import (
+	"fmt"
+	"net/http"
+	"runtime/debug"
+)
+
+// PanicError is the error a recovered panic becomes: the panic value and the
+// stack of the goroutine that panicked. Both are logged; neither is ever
+// shown to a client in production.
+type PanicError struct {
+	// Value is what was passed to panic.
+	Value any
+	// Stack is the panicking goroutine's stack, as runtime/debug.Stack
+	// writes it.
+	Stack []byte
+}
+
+// Error describes the panic value, for logs.
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// recoverPanic, deferred by Handler, turns a panic into a 500 problem and
+// one error-level record with the stack; see Handler.
+func (p *Pipeline) recoverPanic(w http.ResponseWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	// When nothing could be written, answer aborts: the client must not
+	// mistake what it got for a whole response.
+	p.answer(w, r, &PanicError{Value: v, Stack: debug.Stack()})
+}
