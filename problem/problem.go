@@ -32,6 +32,8 @@ const BlankType = "about:blank"
 // whose name is a standard or problemkit member is never serialized: it cannot
 // overwrite them.
 //
+// A Problem marshals to the same RFC 9457 document as a value and as a
+// pointer (MarshalJSON, MarshalXML), and reads back with UnmarshalJSON.
 // The zero value is an empty problem; a Problem is not safe for concurrent
 // mutation.
 type Problem struct {
@@ -114,8 +116,9 @@ func statusTitle(code int) Template { return Template(StatusTitle(code)) }
 // MarshalJSON writes the problem as one flat JSON object: the standard
 // members first, then problemkit's members, then the extensions sorted by
 // name. Empty members are omitted, except a non-zero status. HTML
-// characters are not escaped.
-func (p *Problem) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
+// characters are not escaped. Its receiver is a value, so a Problem
+// marshals the same way as a value, a pointer, or a field of either.
+func (p Problem) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
 
 // AppendJSON appends the JSON encoding of the problem, as MarshalJSON
 // writes it, to b and returns the extended buffer: a caller that reuses

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,18 +244,62 @@ func TestMarshalJSON(t *testing.T) {
 	}
 }
 
-func TestMarshalJSONValue(t *testing.T) {
-	// A Problem value (not a pointer) inside another document marshals the
-	// same way when addressable.
-	doc := struct {
-		P *problem.Problem `json:"p"`
-	}{P: blankProblem()}
-	got, err := json.Marshal(doc)
+// TestMarshalValueAndPointer: a Problem is the same RFC 9457 document
+// whether it is marshalled as a value, a pointer, or a field or element of
+// either, and reads back equal (json.Marshal's default struct encoding
+// would print "Type", a zero "Timestamp" and "Errors":null).
+func TestMarshalValueAndPointer(t *testing.T) {
+	p := problem.Problem{
+		Type: "about:blank", Title: "Not Found", Status: 404, Instance: "/users/7",
+		Code: "NOT_FOUND", RequestID: "req-1", Timestamp: time.Date(2026, 11, 22, 1, 2, 3, 0, time.UTC),
+		Errors:     []problem.FieldError{{Pointer: "#/id", Field: "id", Rule: "min", Param: "1", Detail: "too small"}},
+		Extensions: map[string]any{"userId": "7"},
+	}
+	const doc = `{"type":"about:blank","title":"Not Found","status":404,"instance":"/users/7","code":"NOT_FOUND",` +
+		`"requestId":"req-1","timestamp":"2026-11-22T01:02:03Z","errors":[{"pointer":"#/id","field":"id","rule":"min",` +
+		`"param":"1","detail":"too small"}],"userId":"7"}`
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{name: "value", v: p, want: doc},
+		{name: "pointer", v: &p, want: doc},
+		{name: "field of a value", v: struct{ P problem.Problem }{p}, want: `{"P":` + doc + `}`},
+		{name: "field of a pointer", v: &struct{ P problem.Problem }{p}, want: `{"P":` + doc + `}`},
+		{name: "pointer field", v: struct{ P *problem.Problem }{&p}, want: `{"P":` + doc + `}`},
+		{name: "slice element", v: []problem.Problem{p}, want: `[` + doc + `]`},
+		{name: "map value", v: map[string]problem.Problem{"p": p}, want: `{"p":` + doc + `}`},
+		{name: "empty value", v: problem.Problem{}, want: `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := json.Marshal(tt.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Fatalf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+	var back problem.Problem
+	if err := json.Unmarshal([]byte(doc), &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, p) {
+		t.Errorf("round trip:\ngot  %#v\nwant %#v", back, p)
+	}
+	vx, err := xml.Marshal(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"p":{"type":"about:blank","title":"Not Found","status":404}}`; string(got) != want {
-		t.Errorf("got %s, want %s", got, want)
+	px, err := xml.Marshal(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(vx) != string(px) || !strings.Contains(string(vx), "<status>404</status>") {
+		t.Errorf("XML of the value %s, of the pointer %s", vx, px)
 	}
 }
 

@@ -24,8 +24,8 @@ const XMLNamespace = "urn:ietf:rfc:7807"
 // <problem> element in the urn:ietf:rfc:7807 namespace with one child element
 // per member; arrays become repeated <i> elements and objects nested
 // elements. Extension members whose names are not valid XML names are
-// skipped.
-func (p *Problem) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+// skipped. Like MarshalJSON, it has a value receiver.
+func (p Problem) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	root := xml.StartElement{Name: xml.Name{Local: "problem"}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: XMLNamespace}}}
 	if err := e.EncodeToken(root); err != nil {
 		return err
