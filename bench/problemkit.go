@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"github.com/go-chi/chi/v5"
+
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
@@ -47,10 +48,13 @@ var pkMessages = fstest.MapFS{
 // not log client errors runs it.
 func newProblemkit(logger *slog.Logger, logClientErrors bool) (http.Handler, error) {
 	catalog := problem.NewCatalog(TypeBase)
+	if err := catalog.Include(validation.Feature); err != nil {
+		return nil, err
+	}
 	if err := catalog.Register(pkUserNotFound); err != nil {
 		return nil, err
 	}
-	bundle, err := i18n.New(i18n.Options{Files: []fs.FS{pkMessages}})
+	bundle, err := i18n.New(i18n.Options{Catalog: catalog, Files: []fs.FS{pkMessages}})
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +73,7 @@ func newProblemkit(logger *slog.Logger, logClientErrors bool) (http.Handler, err
 	r.Get("/users/{id}", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.Atoi(chi.URLParam(r, "id"))
 		if err != nil {
-			return problem.InvalidParameter.New().WithDetail("id must be an integer")
+			return validation.InvalidParameter.New().WithDetail("id must be an integer")
 		}
 		u, ok := findUser(id)
 		if !ok {

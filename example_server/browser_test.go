@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // skipBrowser is the variable that lets the browser test skip when no
@@ -163,7 +164,7 @@ func TestPagesInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := newBundle()
+	bundle, err := newBundle(catalog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func TestPagesInBrowser(t *testing.T) {
 				for _, m := range c.Members {
 					names = append(names, m.Name)
 				}
-				if slices.Contains([]*problem.Code{problem.ValidationFailed, problem.InvalidFieldType, problem.UnknownField, problem.InvalidParameter}, c) {
+				if slices.Contains([]*problem.Code{validation.Failed, validation.InvalidFieldType, validation.UnknownField, validation.InvalidParameter}, c) {
 					names = append(names, "errors") // their example has field errors
 				}
 				if !slices.Equal(r.Members, names) && !(len(names) == 0 && r.Members == nil) {

@@ -51,7 +51,7 @@ func TestDemoMessagesCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := newBundle()
+	bundle, err := newBundle(catalog)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,10 @@ package main
 import (
 	"net/http"
 
+	"github.com/problemkit/problemkit/idempotency"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/upstream"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // The demo's own codes, declared once. newCatalog registers them; the
@@ -75,10 +78,13 @@ func appCodes() []*problem.Code {
 	return []*problem.Code{errUserNotFound, errUsernameTaken, errAccountNotFound, errInsufficientFunds, errCurrencyMismatch}
 }
 
-// newCatalog returns the demo's catalog: the built-in codes and the demo's,
-// with type URIs under base.
+// newCatalog returns the demo's catalog: the built-in codes, those of the
+// features it uses, and the demo's own, with type URIs under base.
 func newCatalog(base string) (*problem.Catalog, error) {
 	c := problem.NewCatalog(base)
+	if err := c.Include(validation.Feature, idempotency.Feature, upstream.Feature); err != nil {
+		return nil, err
+	}
 	if err := c.Register(appCodes()...); err != nil {
 		return nil, err
 	}

@@ -207,7 +207,7 @@ func generateDocs(dir, addr, baseURL string) error {
 	if err != nil {
 		return err
 	}
-	bundle, err := newBundle()
+	bundle, err := newBundle(catalog)
 	if err != nil {
 		return err
 	}

@@ -205,7 +205,7 @@ func TestEveryRouteDeclared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := newBundle()
+	bundle, err := newBundle(catalog)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,13 +59,14 @@ type app struct {
 	demos       *upstreamDemos
 }
 
-// newBundle loads problemkit's messages and the demo's.
-func newBundle() (*i18n.Bundle, error) {
+// newBundle loads problemkit's messages, those of the catalog's features,
+// and the demo's.
+func newBundle(catalog *problem.Catalog) (*i18n.Bundle, error) {
 	own, err := fs.Sub(messages, "locales")
 	if err != nil {
 		return nil, err
 	}
-	return i18n.New(i18n.Options{Files: []fs.FS{own}})
+	return i18n.New(i18n.Options{Catalog: catalog, Files: []fs.FS{own}})
 }
 
 // newServer wires the demo: the pipeline first, then the routes. The
@@ -75,7 +76,7 @@ func newServer(cfg config) (http.Handler, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	bundle, err := newBundle()
+	bundle, err := newBundle(catalog)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -173,7 +174,7 @@ func (a *app) routes(pl *problemhttp.Pipeline, catalog *problem.Catalog, bundle 
 			Responses: ok(200, accountBody{}), Problems: []*problem.Code{errAccountNotFound}}},
 		{"GET", "/upstream/embeddings", a.demos.expired(problemhttp.Handle(a.embed)), problemdocs.Operation{Summary: "Call the embeddings API",
 			Params:    []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 502, timeout, 429 or 401; expired makes it reject the client's first token."}},
-			Responses: ok(200, embeddingList{}), Problems: upstream.Codes()}},
+			Responses: ok(200, embeddingList{}), Problems: upstream.Feature.Codes}},
 		// 5 a minute per client, with the RateLimit fields on every
 		// answer and a 429 problem beyond.
 		{"GET", "/limited", httprate.LimitBy(5, time.Minute, clientIP, append(slices.Clip(a.limit), httprate.WithLimitHandler(rl.Limited))...)(

@@ -98,16 +98,16 @@ func (d *upstreamDemos) routes() []route {
 	return []route{
 		{"GET", "/upstream/quota", problemhttp.Handle(d.search), problemdocs.Operation{
 			Summary: "Call a search API that announces its quota is used up", Tags: []string{"upstream"},
-			Responses: ok(200, searchBody{}), Problems: upstream.Codes()}},
+			Responses: ok(200, searchBody{}), Problems: upstream.Feature.Codes}},
 		{"GET", "/upstream/flaky", problemhttp.Handle(d.recommend), problemdocs.Operation{
 			Summary: "Call a recommendation API that always fails, behind a circuit breaker", Tags: []string{"upstream"},
 			Responses: ok(200, struct {
 				Items []string `json:"items"`
-			}{}), Problems: upstream.Codes()}},
+			}{}), Problems: upstream.Feature.Codes}},
 		{"GET", "/upstream/sdk", problemhttp.Handle(d.embedSDK), problemdocs.Operation{
 			Summary: "Call the embeddings API through an SDK-style client", Tags: []string{"upstream"},
 			Params:    []problemdocs.Param{{Name: "fail", In: "query", Description: "Makes the fake upstream fail: 500, 429 or timeout."}},
-			Responses: ok(200, embeddingList{}), Problems: upstream.Codes()}},
+			Responses: ok(200, embeddingList{}), Problems: upstream.Feature.Codes}},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // BenchmarkTranslate translates the messages of a three-field validation
@@ -14,8 +15,8 @@ import (
 func BenchmarkTranslate(b *testing.B) {
 	bundle := newBundle(b, i18n.Options{})
 	msgs := []problem.Message{
-		problem.ValidationFailed.TitleMessage(),
-		problem.ValidationFailed.DetailMessage(map[string]any{"count": 3}),
+		validation.Failed.TitleMessage(),
+		validation.Failed.DetailMessage(map[string]any{"count": 3}),
 		minString(field("username"), 3),
 		{ID: "validation.email", Default: "{{.field}} must be a valid email address", Data: map[string]any{"field": field("email")}},
 		{ID: "validation.required", Default: "{{.field}} is required", Data: map[string]any{"field": field("address.zip")}},
@@ -55,7 +56,7 @@ func (english) Translate(m problem.Message) string { return m.String() }
 func BenchmarkSingular(b *testing.B) {
 	bundle := newBundle(b, i18n.Options{})
 	ko := bundle.Negotiate("ko")
-	detail := problem.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7})
+	detail := validation.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7})
 	goi18n := i18n.GoI18n(bundle, "ko")
 	b.Run("go-i18n", func(b *testing.B) {
 		b.ReportAllocs()

@@ -20,8 +20,14 @@ import (
 )
 
 // Options configures a Bundle. The zero value means the defaults: English
-// as the default language and problemkit's own messages only.
+// as the default language and the messages of the built-in codes only.
 type Options struct {
+	// Catalog is the application's catalog: the bundle loads the message
+	// files of every feature it includes (see problem.Catalog.Include),
+	// after problemkit's own and before Files. Build the catalog first,
+	// and give the same one to the pipeline. Nil means the built-in codes
+	// only.
+	Catalog *problem.Catalog
 	// Default is the language used when the client accepts none of the
 	// bundle's languages, and the one that fills any gap in the others.
 	// It must be one of the languages that have message files, or a more
@@ -29,7 +35,8 @@ type Options struct {
 	// English.
 	Default language.Tag
 	// Files are the application's message files, loaded after
-	// problemkit's own (see package locales) in order, so that a message
+	// problemkit's own (see package locales) and the features', in order,
+	// so that a message
 	// with the same ID and language replaces the earlier one. Every
 	// "*.json" file in each file system, at any depth, is a go-i18n
 	// message file whose name ends in its language tag: "ko.json",
@@ -53,14 +60,14 @@ type Bundle struct {
 	cache     sync.Map // raw Accept-Language header → *translator
 	cacheSize atomic.Int64
 
-	// files are the message files, problemkit's (the first builtin)
-	// then the application's, for Check.
-	files   []*goi18n.MessageFile
-	builtin int
+	// files are the message files, problemkit's and the features' then
+	// the application's, for Check; the path of each of the first names
+	// its owner ("validation's locales/ko.json").
+	files []*goi18n.MessageFile
 }
 
-// New builds a Bundle from problemkit's message files and the
-// application's. It fails when a file cannot be read or parsed, when its
+// New builds a Bundle from problemkit's message files, those of the
+// features its catalog includes, and the application's. It fails when a file cannot be read or parsed, when its
 // name does not carry a language tag, when a message is not a valid
 // template, or when the default language has no messages.
 func New(opts Options) (*Bundle, error) {
@@ -68,7 +75,24 @@ func New(opts Options) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("i18n: built-in locales: %w", err)
 	}
-	builtin := len(files)
+	for _, m := range files {
+		m.Path = "problemkit's " + m.Path
+	}
+	if opts.Catalog != nil {
+		for _, f := range opts.Catalog.Features() {
+			if f.Files == nil {
+				continue
+			}
+			more, err := readFiles(f.Files)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: feature %s: %w", f.Name, err)
+			}
+			for _, m := range more {
+				m.Path = f.Name + "'s " + m.Path
+			}
+			files = append(files, more...)
+		}
+	}
 	for _, fsys := range opts.Files {
 		if fsys == nil {
 			continue
@@ -108,7 +132,7 @@ func New(opts Options) (*Bundle, error) {
 		}
 	}
 
-	b := &Bundle{bundle: gb, tags: append([]language.Tag(nil), gb.LanguageTags()...), files: files, builtin: builtin}
+	b := &Bundle{bundle: gb, tags: append([]language.Tag(nil), gb.LanguageTags()...), files: files}
 	b.matcher = language.NewMatcher(b.tags)
 	others, err := b.singulars()
 	if err != nil {

@@ -17,9 +17,10 @@ import (
 //
 //   - a message ID that nothing produces, such as "ORDER_NOT_FOUND.titel":
 //     neither a message of a code of cat (CODE.title, .detail, .description,
-//     .when, .action, .member.NAME), nor one of produced (the validation
-//     package's and the docs' messages, the application's own), nor a field
-//     or parameter label ("field.…", "param.…");
+//     .when, .action, .member.NAME), nor one of its features' Messages (such
+//     as the validation package's), nor one of produced (the docs'
+//     messages, the application's own), nor a field or parameter label
+//     ("field.…", "param.…");
 //   - a title or detail that uses data its code does not declare, such as
 //     {{.orderID}} for the member orderId (only the members and, in a
 //     detail, count);
@@ -30,7 +31,7 @@ import (
 //
 // Call it in a test of the application, or at start-up:
 //
-//	if err := bundle.Check(catalog, slices.Concat(validation.Messages(), problemdocs.Messages())); err != nil {
+//	if err := bundle.Check(catalog, problemdocs.Messages()); err != nil {
 //		log.Fatal(err)
 //	}
 func (b *Bundle) Check(cat *problem.Catalog, produced []problem.Message) error {
@@ -38,6 +39,11 @@ func (b *Bundle) Check(cat *problem.Catalog, produced []problem.Message) error {
 	known := map[string]*problem.Code{} // message ID → its code, nil for produced
 	for _, m := range produced {
 		known[m.ID] = nil
+	}
+	for _, f := range cat.Features() {
+		for _, m := range f.Messages {
+			known[m.ID] = nil
+		}
 	}
 	codes := cat.Codes()
 	for _, c := range codes {
@@ -53,15 +59,12 @@ func (b *Bundle) Check(cat *problem.Catalog, produced []problem.Message) error {
 		}
 	}
 	byLang := map[string]map[string]bool{} // language → the IDs its files have
-	for i, f := range b.files {
+	for _, f := range b.files {
 		lang := f.Tag.String()
 		if byLang[lang] == nil {
 			byLang[lang] = map[string]bool{}
 		}
 		where := f.Path
-		if i < b.builtin {
-			where = "problemkit's " + f.Path
-		}
 		for _, m := range f.Messages {
 			byLang[lang][m.ID] = true
 			code, ok := known[m.ID]

@@ -2,7 +2,6 @@ package i18n_test
 
 import (
 	"io/fs"
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -10,7 +9,6 @@ import (
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
-	"github.com/problemkit/problemkit/validation"
 )
 
 var orderNotFound = &problem.Code{
@@ -23,7 +21,7 @@ var orderNotFound = &problem.Code{
 // builtinMessages are the messages problemkit itself produces beside its
 // codes'.
 func builtinMessages() []problem.Message {
-	return slices.Concat(validation.Messages(), problemdocs.Messages())
+	return problemdocs.Messages()
 }
 
 func TestCheckFindsEachMistake(t *testing.T) {
@@ -49,8 +47,8 @@ func TestCheckFindsEachMistake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := newBundle(t, i18n.Options{Files: []fs.FS{tt.files}})
-			cat := problem.NewCatalog("").MustRegister(tt.code)
+			cat := coreCatalog().MustRegister(tt.code)
+			b := newBundle(t, i18n.Options{Catalog: cat, Files: []fs.FS{tt.files}})
 			err := b.Check(cat, builtinMessages())
 			var got []string
 			if err != nil {
@@ -70,7 +68,7 @@ func TestCheckFindsEachMistake(t *testing.T) {
 
 // TestCheckBuiltin: problemkit's own messages pass their own check.
 func TestCheckBuiltin(t *testing.T) {
-	if err := newBundle(t, i18n.Options{}).Check(problem.NewCatalog(""), builtinMessages()); err != nil {
+	if err := newBundle(t, i18n.Options{}).Check(coreCatalog(), builtinMessages()); err != nil {
 		t.Errorf("problemkit's own messages:\n%v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"text/template/parse"
 
 	"github.com/problemkit/problemkit/i18n"
+	"github.com/problemkit/problemkit/idempotency"
 	"github.com/problemkit/problemkit/locales"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
@@ -23,23 +25,51 @@ var counts = []any{0, 1, 2, 3, 5, 11, 21, 100, "1.5"}
 // validationData is the template data the validation package documents.
 var validationData = []string{"field", "rule", "param", "otherField", "otherFields", "value", "values"}
 
-// shippedLocales returns the languages of package locales, by file name.
-func shippedLocales(t *testing.T) []string {
+// source is a set of shipped message files and what produces their
+// messages: problemkit's own (package locales) or a feature's.
+type source struct {
+	name  string
+	files fs.FS
+	codes []*problem.Code
+	// messages are the other messages, whose template data are allowed.
+	messages []problem.Message
+	allowed  []string
+}
+
+// sources lists the message files of the core module's packages. The
+// features of other modules check theirs with Bundle.Check.
+func sources() []source {
+	return []source{
+		{name: "locales", files: locales.FS, codes: problem.Builtin(), messages: problemdocs.Messages()},
+		{name: "validation", files: validation.Feature.Files, codes: validation.Feature.Codes, messages: validation.Feature.Messages, allowed: validationData},
+		{name: "idempotency", files: idempotency.Feature.Files, codes: idempotency.Feature.Codes},
+	}
+}
+
+// shippedLocales returns the languages of a source, by file name.
+func shippedLocales(t *testing.T, src source) []string {
 	t.Helper()
-	names, err := fs.Glob(locales.FS, "*.json")
+	names, err := fs.Glob(src.files, "locales/*.json")
+	if src.name == "locales" {
+		names, err = fs.Glob(src.files, "*.json")
+	}
 	if err != nil || len(names) < 2 {
 		t.Fatalf("locales: %v, %v", names, err)
 	}
 	for i, n := range names {
-		names[i] = strings.TrimSuffix(n, ".json")
+		names[i] = strings.TrimSuffix(path.Base(n), ".json")
 	}
 	return names
 }
 
 // localeFile reads a shipped file as message ID → plural form → source.
-func localeFile(t *testing.T, lang string) map[string]map[string]string {
+func localeFile(t *testing.T, src source, lang string) map[string]map[string]string {
 	t.Helper()
-	buf, err := fs.ReadFile(locales.FS, lang+".json")
+	name := "locales/" + lang + ".json"
+	if src.name == "locales" {
+		name = lang + ".json"
+	}
+	buf, err := fs.ReadFile(src.files, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,10 +148,10 @@ type expected struct {
 	allowed []string // data keys the producer supplies
 }
 
-// produced lists every message problemkit's own packages emit.
-func produced() []expected {
+// produced lists every message of a source.
+func produced(src source) []expected {
 	var out []expected
-	for _, c := range problem.Builtin() {
+	for _, c := range src.codes {
 		var members []string
 		for _, m := range c.Members {
 			members = append(members, m.Name)
@@ -136,81 +166,84 @@ func produced() []expected {
 			expected{msg: desc}, expected{msg: when}, expected{msg: action},
 		)
 	}
-	for _, c := range problem.Builtin() {
+	for _, c := range src.codes {
 		for _, m := range c.Members {
 			out = append(out, expected{msg: c.MemberMessage(m)})
 		}
 	}
-	for _, m := range validation.Messages() {
-		out = append(out, expected{msg: m, allowed: validationData})
-	}
-	for _, m := range problemdocs.Messages() {
-		out = append(out, expected{msg: m})
+	for _, m := range src.messages {
+		out = append(out, expected{msg: m, allowed: src.allowed})
 	}
 	return out
 }
 
-// TestLocalesComplete fails when a built-in code or validation message has
-// no text in a shipped language, lacks a plural form its language needs, or
-// uses template data its producer does not supply.
+// TestLocalesComplete fails when a code or message of the core module has
+// no text in a shipped language, lacks a plural form its language needs,
+// or uses template data its producer does not supply.
 func TestLocalesComplete(t *testing.T) {
-	b := newBundle(t, i18n.Options{})
-	langs := shippedLocales(t)
-	for _, lang := range langs {
-		file := localeFile(t, lang)
-		seen := map[string]bool{}
-		for _, e := range produced() {
-			id := e.msg.ID
-			seen[id] = true
-			forms, ok := file[id]
-			if !ok {
-				t.Errorf("%s.json: no message %q", lang, id)
-				continue
-			}
-			english := variables(t, string(e.msg.Default+e.msg.One))
-			for form, src := range forms {
-				for _, v := range variables(t, src) {
-					if !slices.Contains(e.allowed, v) {
-						t.Errorf("%s.json: %s (%s) uses {{.%s}}, which its producer does not supply (%v)", lang, id, form, v, e.allowed)
+	cat := problem.NewCatalog("").MustInclude(validation.Feature, idempotency.Feature)
+	b := newBundle(t, i18n.Options{Catalog: cat})
+	for _, src := range sources() {
+		for _, lang := range shippedLocales(t, src) {
+			t.Run(src.name+"/"+lang, func(t *testing.T) {
+				file := localeFile(t, src, lang)
+				seen := map[string]bool{}
+				for _, e := range produced(src) {
+					id := e.msg.ID
+					seen[id] = true
+					forms, ok := file[id]
+					if !ok {
+						t.Errorf("%s.json: no message %q", lang, id)
+						continue
 					}
-					if lang != "en" && !slices.Contains(english, v) && v != "count" {
-						t.Errorf("%s.json: %s (%s) uses {{.%s}}, which the English message does not", lang, id, form, v)
+					english := variables(t, string(e.msg.Default+e.msg.One))
+					for form, src := range forms {
+						for _, v := range variables(t, src) {
+							if !slices.Contains(e.allowed, v) {
+								t.Errorf("%s.json: %s (%s) uses {{.%s}}, which its producer does not supply (%v)", lang, id, form, v, e.allowed)
+							}
+							if lang != "en" && !slices.Contains(english, v) && v != "count" {
+								t.Errorf("%s.json: %s (%s) uses {{.%s}}, which the English message does not", lang, id, form, v)
+							}
+						}
+					}
+					if e.msg.One == "" {
+						if _, err := i18n.Lookup(b, lang, e.msg); err != nil {
+							t.Errorf("%s: %v", lang, err)
+						}
+						continue
+					}
+					for _, n := range counts {
+						m := e.msg
+						m.Count = n
+						if _, err := i18n.Lookup(b, lang, m); err != nil {
+							t.Errorf("%s: count %v: %v", lang, n, err)
+						}
 					}
 				}
-			}
-			if e.msg.One == "" {
-				if _, err := i18n.Lookup(b, lang, e.msg); err != nil {
-					t.Errorf("%s: %v", lang, err)
+				for id := range file {
+					if !seen[id] {
+						t.Errorf("%s.json: message %q is produced by nothing", lang, id)
+					}
 				}
-				continue
-			}
-			for _, n := range counts {
-				m := e.msg
-				m.Count = n
-				if _, err := i18n.Lookup(b, lang, m); err != nil {
-					t.Errorf("%s: count %v: %v", lang, n, err)
-				}
-			}
-		}
-		for id := range file {
-			if !seen[id] {
-				t.Errorf("%s.json: message %q is produced by nothing", lang, id)
-			}
+			})
 		}
 	}
 }
 
-// TestEnglishMatchesDeclarations keeps en.json and the English compiled
-// into the codes and the validation package from drifting apart.
+// TestEnglishMatchesDeclarations keeps the en.json files and the English
+// compiled into the codes and the validation package from drifting apart.
 func TestEnglishMatchesDeclarations(t *testing.T) {
-	file := localeFile(t, "en")
-	for _, e := range produced() {
-		want := map[string]string{"other": string(e.msg.Default)}
-		if e.msg.One != "" {
-			want["one"] = string(e.msg.One)
-		}
-		if got := file[e.msg.ID]; !maps.Equal(got, want) {
-			t.Errorf("en.json: %s = %q, want %q", e.msg.ID, got, want)
+	for _, src := range sources() {
+		file := localeFile(t, src, "en")
+		for _, e := range produced(src) {
+			want := map[string]string{"other": string(e.msg.Default)}
+			if e.msg.One != "" {
+				want["one"] = string(e.msg.One)
+			}
+			if got := file[e.msg.ID]; !maps.Equal(got, want) {
+				t.Errorf("%s en.json: %s = %q, want %q", src.name, e.msg.ID, got, want)
+			}
 		}
 	}
 }

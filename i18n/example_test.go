@@ -9,6 +9,7 @@ import (
 
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/validation"
 )
 
 func ExampleNew() {
@@ -40,13 +41,14 @@ func ExampleBundle_Translator() {
 }
 
 func ExampleBundle_Negotiate() {
-	bundle, err := i18n.New(i18n.Options{})
+	catalog := problem.NewCatalog("").MustInclude(validation.Feature)
+	bundle, err := i18n.New(i18n.Options{Catalog: catalog})
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, accept := range []string{"ko", "fr-CH, fr;q=0.9, ko;q=0.8", "ja", ""} {
 		tr := bundle.Negotiate(accept)
-		detail := problem.ValidationFailed.DetailMessage(map[string]any{"count": 2})
+		detail := validation.Failed.DetailMessage(map[string]any{"count": 2})
 		fmt.Printf("%s: %s\n", tr.Language(), tr.Translate(detail))
 	}
 	// Output:
@@ -59,7 +61,8 @@ func ExampleBundle_Negotiate() {
 // Field labels are messages "field.<json path>"; without one, the JSON name
 // is used. Korean particles follow the label.
 func Example_fieldLabels() {
-	bundle, err := i18n.New(i18n.Options{Files: []fs.FS{fstest.MapFS{
+	catalog := problem.NewCatalog("").MustInclude(validation.Feature) // brings the rule messages
+	bundle, err := i18n.New(i18n.Options{Catalog: catalog, Files: []fs.FS{fstest.MapFS{
 		"ko.json": {Data: []byte(`{"field.username": "사용자 이름", "field.zip": "우편번호"}`)},
 	}}})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/validation"
 )
 
 var _ problemhttp.Localizer = (*i18n.Bundle)(nil)
@@ -33,7 +34,7 @@ func TestMiddleware(t *testing.T) {
 	r.NotFound(pl.NotFound)
 	r.MethodNotAllowed(pl.MethodNotAllowed)
 	r.Post("/users", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
-		return problem.ValidationFailed.New().With("count", 1).WithFields(problem.FieldError{
+		return validation.Failed.New().With("count", 1).WithFields(problem.FieldError{
 			Pointer: "#/username", Field: "username", Rule: "min", Param: "3",
 			Message: minString(field("username"), 3),
 		})

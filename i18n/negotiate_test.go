@@ -12,11 +12,23 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/problemkit/problemkit/i18n"
+	"github.com/problemkit/problemkit/idempotency"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/validation"
 )
+
+// newBundle builds a bundle with opts; without a Catalog, with one that
+// includes the core module's features.
+// coreCatalog returns a catalog that includes the core module's features.
+func coreCatalog() *problem.Catalog {
+	return problem.NewCatalog("").MustInclude(validation.Feature, idempotency.Feature)
+}
 
 func newBundle(tb testing.TB, opts i18n.Options) *i18n.Bundle {
 	tb.Helper()
+	if opts.Catalog == nil {
+		opts.Catalog = coreCatalog()
+	}
 	b, err := i18n.New(opts)
 	if err != nil {
 		tb.Fatalf("New: %v", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // appFiles are an application's message files: a field label, an override
@@ -55,35 +56,35 @@ func TestTranslate(t *testing.T) {
 		{"title en", plain, "en", problem.InternalError.TitleMessage(), "Internal Server Error"},
 		{"title ko", plain, "ko", problem.InternalError.TitleMessage(), "내부 서버 오류"},
 		{"detail ko", plain, "ko", problem.InternalError.DetailMessage(nil), "예기치 않은 오류가 발생했습니다. 문제가 계속되면 요청 ID와 함께 고객 지원팀에 문의해 주세요."},
-		{"detail with data en", plain, "en", problem.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7}), "The request body is not valid JSON (line 3, column 7)."},
-		{"detail with data ko", plain, "ko", problem.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7}), "요청 본문이 올바른 JSON이 아닙니다(3행 7열)."},
-		{"detail missing data", plain, "ko", problem.MalformedJSON.DetailMessage(nil), "요청 본문이 올바른 JSON이 아닙니다(행 열)."},
-		{"plural one en", plain, "en", problem.ValidationFailed.DetailMessage(map[string]any{"count": 1}), "1 field is invalid."},
-		{"plural other en", plain, "en", problem.ValidationFailed.DetailMessage(map[string]any{"count": 3}), "3 fields are invalid."},
-		{"plural one ko", plain, "ko", problem.ValidationFailed.DetailMessage(map[string]any{"count": 1}), "1개 필드의 값이 올바르지 않습니다."},
-		{"plural other ko", plain, "ko", problem.ValidationFailed.DetailMessage(map[string]any{"count": 3}), "3개 필드의 값이 올바르지 않습니다."},
-		{"plural count from JSON", plain, "en", problem.ValidationFailed.DetailMessage(map[string]any{"count": float64(1)}), "1 field is invalid."},
-		{"plural count as string", plain, "en", problem.ValidationFailed.DetailMessage(map[string]any{"count": "2"}), "2 fields are invalid."},
+		{"detail with data en", plain, "en", validation.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7}), "The request body is not valid JSON (line 3, column 7)."},
+		{"detail with data ko", plain, "ko", validation.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7}), "요청 본문이 올바른 JSON이 아닙니다(3행 7열)."},
+		{"detail missing data", plain, "ko", validation.MalformedJSON.DetailMessage(nil), "요청 본문이 올바른 JSON이 아닙니다(행 열)."},
+		{"plural one en", plain, "en", validation.Failed.DetailMessage(map[string]any{"count": 1}), "1 field is invalid."},
+		{"plural other en", plain, "en", validation.Failed.DetailMessage(map[string]any{"count": 3}), "3 fields are invalid."},
+		{"plural one ko", plain, "ko", validation.Failed.DetailMessage(map[string]any{"count": 1}), "1개 필드의 값이 올바르지 않습니다."},
+		{"plural other ko", plain, "ko", validation.Failed.DetailMessage(map[string]any{"count": 3}), "3개 필드의 값이 올바르지 않습니다."},
+		{"plural count from JSON", plain, "en", validation.Failed.DetailMessage(map[string]any{"count": float64(1)}), "1 field is invalid."},
+		{"plural count as string", plain, "en", validation.Failed.DetailMessage(map[string]any{"count": "2"}), "2 fields are invalid."},
 		{"label localized ko", app, "ko", minString(field("username"), 3), "사용자 이름은 3자 이상이어야 합니다."},
 		{"label localized en", app, "en", minString(field("username"), 3), "user name must be at least 3 characters long"},
 		{"label singular en", app, "en", minString(field("username"), 1), "user name must be at least 1 character long"},
 		{"label falls back to JSON name ko", plain, "ko", minString(field("username"), 3), "username은 3자 이상이어야 합니다."},
 		{"label falls back to JSON name en", plain, "en", minString(field("username"), 3), "username must be at least 3 characters long"},
 		{"nested label ko", app, "ko", minString(field("address.zip"), 5), "우편번호는 5자 이상이어야 합니다."},
-		{"user override", app, "ko", problem.ValidationFailed.TitleMessage(), "입력값을 확인해 주세요"},
+		{"user override", app, "ko", validation.Failed.TitleMessage(), "입력값을 확인해 주세요"},
 		{"override leaves others", app, "ko", problem.InternalError.TitleMessage(), "내부 서버 오류"},
-		{"override is per language", app, "en", problem.ValidationFailed.TitleMessage(), "Request validation failed"},
+		{"override is per language", app, "en", validation.Failed.TitleMessage(), "Request validation failed"},
 		{"user code", app, "ko", userNotFound.DetailMessage(map[string]any{"userId": 42}), "사용자 42을(를) 찾을 수 없습니다."},
 		{"user code missing in language", app, "en", userNotFound.DetailMessage(map[string]any{"userId": 42}), "No user has the ID 42."},
-		{"new language", app, "fr", problem.ValidationFailed.TitleMessage(), "La validation de la requête a échoué"},
-		{"new language plural", app, "fr", problem.ValidationFailed.DetailMessage(map[string]any{"count": 0}), "0 champ est invalide."},
+		{"new language", app, "fr", validation.Failed.TitleMessage(), "La validation de la requête a échoué"},
+		{"new language plural", app, "fr", validation.Failed.DetailMessage(map[string]any{"count": 0}), "0 champ est invalide."},
 		{"new language gap uses default", app, "fr", problem.InternalError.TitleMessage(), "Internal Server Error"},
 		{"literal untouched", plain, "ko", problem.Text("{{.x}} stays 100%"), "{{.x}} stays 100%"},
 		{"missing ID uses Default", plain, "ko", problem.Message{ID: "nope", Default: "Hello {{.name}}", Data: map[string]any{"name": "Kim"}}, "Hello Kim"},
 		{"missing ID uses One", plain, "ko", problem.Message{ID: "nope", Default: "{{.count}} items", One: "one item", Count: 1}, "one item"},
 		{"no ID", plain, "ko", problem.Message{Default: "plain"}, "plain"},
 		{"zero message", plain, "ko", problem.Message{}, ""},
-		{"count not a number", plain, "en", problem.ValidationFailed.DetailMessage(map[string]any{"count": "many"}), "many fields are invalid."},
+		{"count not a number", plain, "en", validation.Failed.DetailMessage(map[string]any{"count": "many"}), "many fields are invalid."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +111,7 @@ func TestTranslateBrokenPluralFallsBack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := b.Negotiate("fr").Translate(problem.ValidationFailed.DetailMessage(map[string]any{"count": tt.count}))
+			got := b.Negotiate("fr").Translate(validation.Failed.DetailMessage(map[string]any{"count": tt.count}))
 			if got != tt.want {
 				t.Errorf("Translate() = %q, want %q", got, tt.want)
 			}

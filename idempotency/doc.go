@@ -15,10 +15,10 @@
 //
 //	mux.Handle("POST /transfers", idem(problemhttp.Handle(createTransfer)))
 //
-// It answers its failures through problemhttp.WriteError, so they are
+// It answers its failures through [problemhttp.WriteError], so they are
 // problems like every other, documented, translated and logged once. Its
-// codes are built in (problem.IdempotencyKeyMissing and the others): a
-// catalog made with problem.NewCatalog has them.
+// codes ([KeyMissing] and the others) and their messages are [Feature]:
+// include it in the application's catalog.
 //
 // The default store is a MemoryStore, for one instance. Instances behind
 // one load balancer share a store: package idempotency/redisstore keeps

@@ -109,11 +109,11 @@ type Options struct {
 func (o Options) Codes() []*problem.Code {
 	codes := make([]*problem.Code, 0, 7)
 	if !o.KeyOptional {
-		codes = append(codes, problem.IdempotencyKeyMissing)
+		codes = append(codes, KeyMissing)
 	}
-	return append(codes, problem.IdempotencyKeyInvalid, problem.IdempotencyKeyReused,
-		problem.RequestInProgress, problem.DuplicateRequest, problem.PayloadTooLarge,
-		problem.IdempotencyUnavailable)
+	return append(codes, KeyInvalid, KeyReused,
+		RequestInProgress, DuplicateRequest, problem.PayloadTooLarge,
+		Unavailable)
 }
 
 // guard is the configured middleware.
@@ -206,7 +206,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 			next.ServeHTTP(w, r)
 			return
 		}
-		problemhttp.WriteError(w, r, problem.IdempotencyKeyMissing.New())
+		problemhttp.WriteError(w, r, KeyMissing.New())
 		return
 	}
 	key, err := ParseKey(values[0])
@@ -214,7 +214,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		err = errors.New("idempotency: more than one Idempotency-Key header")
 	}
 	if err != nil {
-		problemhttp.WriteError(w, r, problem.IdempotencyKeyInvalid.New().With("maxLength", MaxKeyLength).Wrap(err))
+		problemhttp.WriteError(w, r, KeyInvalid.New().With("maxLength", MaxKeyLength).Wrap(err))
 		return
 	}
 	body, err := g.readBody(r)
@@ -235,7 +235,7 @@ func (g *guard) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 	cancel()
 	switch {
 	case err != nil:
-		problemhttp.WriteError(w, r, problem.IdempotencyUnavailable.New().
+		problemhttp.WriteError(w, r, Unavailable.New().
 			With("retryAfter", g.retryAfter).
 			WithHeader("Retry-After", strconv.Itoa(g.retryAfter)).
 			Wrap(err))
@@ -278,13 +278,13 @@ func (g *guard) readBody(r *http.Request) ([]byte, error) {
 func (g *guard) answer(w http.ResponseWriter, r *http.Request, prev *Record, fingerprint string) {
 	switch {
 	case prev.Fingerprint != fingerprint:
-		problemhttp.WriteError(w, r, problem.IdempotencyKeyReused.New())
+		problemhttp.WriteError(w, r, KeyReused.New())
 	case !prev.Done:
-		problemhttp.WriteError(w, r, problem.RequestInProgress.New().
+		problemhttp.WriteError(w, r, RequestInProgress.New().
 			With("retryAfter", g.retryAfter).
 			WithHeader("Retry-After", strconv.Itoa(g.retryAfter)))
 	case g.refuse || prev.Response == nil:
-		problemhttp.WriteError(w, r, problem.DuplicateRequest.New().
+		problemhttp.WriteError(w, r, DuplicateRequest.New().
 			With("originalRequestId", prev.RequestID).
 			With("completedAt", prev.CompletedAt.UTC().Format(time.RFC3339)))
 	default:

@@ -26,11 +26,12 @@ const DefaultTypeBase = "/problems/"
 type Catalog struct {
 	base string
 
-	mu    sync.RWMutex
-	codes map[string]*Code
-	order []*Code
-	rules []func(error) *Error // MapError and MapFunc, in order
-	uris  map[*Code]string     // the type URI of each registered code
+	mu       sync.RWMutex
+	codes    map[string]*Code
+	order    []*Code
+	rules    []func(error) *Error // MapError and MapFunc, in order
+	uris     map[*Code]string     // the type URI of each registered code
+	features []*Feature           // Include's, in order
 }
 
 // NewCatalog returns a catalog holding the built-in codes, whose relative
@@ -52,10 +53,16 @@ func (c *Catalog) Base() string { return c.base }
 
 // Register adds codes to the catalog. It fails, registering none of them,
 // when a code is invalid (no name, not upper snake case, status outside
-// 400–599, no title) or already registered: a code is declared once.
+// 400–599, no title) or already registered: a code is declared once. A
+// package's codes come with their messages through Include.
 func (c *Catalog) Register(codes ...*Code) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.register(codes)
+}
+
+// register is Register with c.mu held.
+func (c *Catalog) register(codes []*Code) error {
 	if c.codes == nil { // a zero Catalog: usable, with no built-in codes
 		c.codes = make(map[string]*Code)
 	}

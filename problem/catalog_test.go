@@ -243,7 +243,7 @@ func TestTypeURI(t *testing.T) {
 		{name: "absolute type kept", catalog: problem.NewCatalog(base), code: insufficientFunds, want: "https://billing.example.com/probs/out-of-credit"},
 		{name: "absolute non-http type kept", catalog: problem.NewCatalog(base), code: &problem.Code{Code: "X", Type: "urn:example:x"}, want: "urn:example:x"},
 		{name: "empty type is the slug", catalog: problem.NewCatalog(base), code: userNotFound, want: base + "user-not-found"},
-		{name: "builtin without type", catalog: problem.NewCatalog(base), code: problem.ValidationFailed, want: base + "validation-error"},
+		{name: "builtin without type", catalog: problem.NewCatalog(base), code: problem.MalformedRequest, want: base + "malformed-request"},
 		{name: "relative type", catalog: problem.NewCatalog(base), code: &problem.Code{Code: "X", Type: "billing/out-of-credit"}, want: base + "billing/out-of-credit"},
 		{name: "relative type with leading slash", catalog: problem.NewCatalog(base), code: &problem.Code{Code: "X", Type: "/out-of-credit"}, want: base + "out-of-credit"},
 		{name: "base without trailing slash", catalog: problem.NewCatalog("https://api.example.com/problems"), code: userNotFound, want: base + "user-not-found"},

@@ -49,6 +49,9 @@ type Code struct {
 	// Headers documents the response headers problems of this code carry,
 	// such as "Retry-After".
 	Headers []string
+	// ExampleErrors shows the errors member of problems of this code, for
+	// the docs; empty for a code whose problems have none.
+	ExampleErrors []FieldError
 }
 
 // Member documents one extension member of a problem code.
@@ -146,12 +149,6 @@ func (c *Code) validate() error {
 	return nil
 }
 
-// dependencyMember documents the member every upstream code may carry.
-var dependencyMember = Member{
-	Name: "dependency", Type: "string", Example: "embeddings",
-	Description: "The failing dependency's public label, when the API chooses to name it.",
-}
-
 // The codes problemkit answers with itself. Every Catalog holds them.
 var (
 	// InternalError is an unexpected failure: a panic or an error nothing
@@ -194,88 +191,6 @@ var (
 		Description: "The request is not well-formed HTTP for this API.",
 		When:        "Invalid escapes in the URL, an unreadable body, or headers the API cannot parse.",
 		Action:      "Fix the request; it will fail the same way if repeated unchanged.",
-	}
-	// EmptyBody is a request that needs a body but sent none.
-	EmptyBody = &Code{
-		Code: "EMPTY_BODY", Status: http.StatusBadRequest,
-		Title:       "Request body is empty",
-		Detail:      "This endpoint needs a JSON request body.",
-		Description: "The endpoint expects a JSON document in the request body, and the body was empty.",
-		When:        "A POST, PUT or PATCH sent without a body.",
-		Action:      "Send a JSON document in the request body.",
-	}
-	// MalformedJSON is a request body that is not valid JSON.
-	MalformedJSON = &Code{
-		Code: "MALFORMED_JSON", Status: http.StatusBadRequest,
-		Title:       "Malformed JSON",
-		Detail:      "The request body is not valid JSON (line {{.line}}, column {{.column}}).",
-		Description: "The request body could not be parsed as JSON.",
-		When:        "A syntax error, such as a missing quote or a trailing comma; the line, column and offset members locate it.",
-		Action:      "Fix the JSON syntax at the reported position.",
-		Members: []Member{
-			{Name: "line", Type: "integer", Description: "Line of the error, from 1.", Example: 3},
-			{Name: "column", Type: "integer", Description: "Column of the error, from 1, in bytes.", Example: 17},
-			{Name: "offset", Type: "integer", Description: "Byte offset of the error, from 0.", Example: 42},
-		},
-	}
-	// TrailingData is a request body with more data after its JSON value.
-	TrailingData = &Code{
-		Code: "TRAILING_DATA", Status: http.StatusBadRequest,
-		Title:       "Unexpected data after JSON",
-		Detail:      "The request body must contain a single JSON value.",
-		Description: "The request body holds more than one JSON value.",
-		When:        "Two documents were concatenated, or garbage follows the closing brace.",
-		Action:      "Send exactly one JSON value.",
-		Members: []Member{
-			{Name: "offset", Type: "integer", Description: "Byte offset where the extra data starts.", Example: 58},
-		},
-	}
-	// InvalidFieldType is a JSON value of the wrong type, such as a string
-	// where a number is expected.
-	InvalidFieldType = &Code{
-		Code: "INVALID_FIELD_TYPE", Status: http.StatusUnprocessableEntity,
-		Title:       "Field has the wrong type",
-		Detail:      "A field of the request body has the wrong JSON type.",
-		Description: "The JSON is well-formed, but a value does not have the type the field needs.",
-		When:        "For example \"age\": \"ten\" where a number is expected. The errors member points at the field and names the expected type.",
-		Action:      "Send the field with the JSON type given in its error entry.",
-	}
-	// UnknownField is a request body with a field the endpoint does not
-	// accept.
-	UnknownField = &Code{
-		Code: "UNKNOWN_FIELD", Status: http.StatusUnprocessableEntity,
-		Title:       "Unknown field",
-		Detail:      "The request body contains a field this endpoint does not accept.",
-		Description: "The JSON document has a member that is not part of the endpoint's schema.",
-		When:        "A misspelled field name, or a field from another API version.",
-		Action:      "Remove the field, or correct its name.",
-	}
-	// ValidationFailed is a well-formed request whose values break the
-	// endpoint's rules; errors[] lists every failing field.
-	ValidationFailed = &Code{
-		Code: "VALIDATION_ERROR", Status: http.StatusUnprocessableEntity,
-		Title:       "Request validation failed",
-		Detail:      "{{.count}} fields are invalid.",
-		DetailOne:   "1 field is invalid.",
-		Description: "The request is well-formed, but one or more values break the endpoint's rules.",
-		When:        "A required field is missing, a value is too short or too long, an email address is malformed, and so on. Every failing field is listed at once.",
-		Action:      "Fix each field listed in errors; each entry names the field, its JSON pointer, the rule and its parameter.",
-		Members: []Member{
-			{Name: "count", Type: "integer", Description: "The number of entries in errors.", Example: 2},
-		},
-	}
-	// InvalidParameter is a query, path or header parameter that is
-	// missing or invalid; errors[] names it and where it lives.
-	InvalidParameter = &Code{
-		Code: "INVALID_PARAMETER", Status: http.StatusBadRequest,
-		Title:       "Invalid request parameter",
-		Detail:      "One or more request parameters are missing or invalid.",
-		Description: "A path, query or header parameter is missing or has an invalid value.",
-		When:        "For example a non-numeric ID in the path, or a required header that was not sent.",
-		Action:      "Fix each parameter listed in errors; its in member says whether it is a path, query or header parameter.",
-		Members: []Member{
-			{Name: "count", Type: "integer", Description: "The number of entries in errors.", Example: 1},
-		},
 	}
 	// PayloadTooLarge is a request body over the endpoint's size limit.
 	PayloadTooLarge = &Code{
@@ -340,89 +255,6 @@ var (
 		Retryable:   true,
 		Headers:     []string{"Retry-After"},
 	}
-	// UpstreamTimeout is a service we called that did not answer in time.
-	UpstreamTimeout = &Code{
-		Code: "UPSTREAM_TIMEOUT", Status: http.StatusGatewayTimeout,
-		Title:       "Upstream service timed out",
-		Detail:      "A service this API depends on did not answer in time.",
-		Description: "A service the API calls to answer the request did not respond within its deadline.",
-		When:        "A slow or overloaded dependency.",
-		Action:      "Retry later, with backoff.",
-		Retryable:   true,
-		Members:     []Member{dependencyMember},
-	}
-	// UpstreamUnavailable is a service we could not reach at all.
-	UpstreamUnavailable = &Code{
-		Code: "UPSTREAM_UNAVAILABLE", Status: http.StatusBadGateway,
-		Title:       "Upstream service unreachable",
-		Detail:      "A service this API depends on could not be reached.",
-		Description: "The API could not connect to a service it depends on: the connection was refused, its name did not resolve, or TLS failed.",
-		When:        "A dependency that is down or misconfigured.",
-		Action:      "Retry later, with backoff.",
-		Retryable:   true,
-		Members:     []Member{dependencyMember},
-	}
-	// UpstreamError is a service we called that failed (5xx) or answered
-	// with something we could not use.
-	UpstreamError = &Code{
-		Code: "UPSTREAM_ERROR", Status: http.StatusBadGateway,
-		Title:       "Upstream service failed",
-		Detail:      "A service this API depends on failed to answer the request.",
-		Description: "A service the API calls answered with a server error or an invalid response.",
-		When:        "An incident at a dependency.",
-		Action:      "Retry later, with backoff.",
-		Retryable:   true,
-		Members:     []Member{dependencyMember},
-	}
-	// UpstreamRateLimited is a service we called that is rate limiting or
-	// shedding us (its 429 or 503).
-	UpstreamRateLimited = &Code{
-		Code: "UPSTREAM_RATE_LIMITED", Status: http.StatusServiceUnavailable,
-		Title:       "Upstream service busy",
-		Detail:      "A service this API depends on is busy. Please retry later.",
-		Description: "A service the API calls is rate limiting the API or is temporarily unavailable.",
-		When:        "The API's quota at a dependency is used up, or the dependency sheds load.",
-		Action:      "Wait for the number of seconds in Retry-After before retrying.",
-		Retryable:   true,
-		Headers:     []string{"Retry-After"},
-		Members:     []Member{dependencyMember},
-	}
-	// UpstreamAuth is a service we called that rejected our own
-	// credentials: the server's fault, never the client's.
-	UpstreamAuth = &Code{
-		Code: "UPSTREAM_AUTH_FAILED", Status: http.StatusBadGateway,
-		Title:       "Upstream service rejected the API",
-		Detail:      "A service this API depends on refused the request.",
-		Description: "A service the API calls rejected the API's own credentials (its 401 or 403). This is a server misconfiguration, not a problem with the client's request.",
-		When:        "Expired or revoked API keys at a dependency.",
-		Action:      "Retry later; the operators are alerted. Contact support if it persists.",
-		Members:     []Member{dependencyMember},
-	}
-	// UpstreamRejected is a service we called that rejected our request as
-	// invalid (its other 4xx): a bug on our side.
-	UpstreamRejected = &Code{
-		Code: "UPSTREAM_REJECTED", Status: http.StatusBadGateway,
-		Title:       "Upstream service rejected the request",
-		Detail:      "A service this API depends on rejected the request.",
-		Description: "A service the API calls rejected the API's request with a client error other than 401, 403 or 429.",
-		When:        "A mismatch between the API and a dependency, such as a changed upstream schema.",
-		Action:      "Retry later; contact support if it persists.",
-		Members:     []Member{dependencyMember},
-	}
-	// UpstreamCircuitOpen is a service we stopped calling for a while
-	// after repeated failures: our circuit breaker for it is open, and the
-	// call was not sent.
-	UpstreamCircuitOpen = &Code{
-		Code: "UPSTREAM_CIRCUIT_OPEN", Status: http.StatusServiceUnavailable,
-		Title:       "Upstream service paused",
-		Detail:      "A service this API depends on keeps failing, so the API stopped calling it for a while. Please retry later.",
-		Description: "A service the API calls failed repeatedly, and the API's circuit breaker for it is open: the API answers at once instead of sending calls that would fail, until the breaker lets a trial call through.",
-		When:        "After consecutive failures of a dependency (timeouts, connection failures, server errors), for as long as the breaker stays open.",
-		Action:      "Wait for the number of seconds in Retry-After before retrying.",
-		Retryable:   true,
-		Headers:     []string{"Retry-After"},
-		Members:     []Member{dependencyMember},
-	}
 	// ClientClosedRequest is a request the client abandoned before the
 	// answer: it closed the connection, or its side of it. The problem is
 	// written all the same, with the non-standard status 499 (a client
@@ -435,93 +267,6 @@ var (
 		Description: "The client disconnected, or closed its side of the connection, before the server answered, and the server stopped working on the request. 499 is not a standard HTTP status; like every 4xx it says the request did not succeed.",
 		When:        "A client timeout shorter than the request's duration, a user who navigated away, or a client that shut down its sending side and waits for the answer.",
 		Action:      "The request may or may not have taken effect: check before repeating one that is not idempotent, or repeat it with the same Idempotency-Key.",
-	}
-)
-
-// The codes of the idempotency package's middleware (the IETF draft "The
-// Idempotency-Key HTTP Header Field"), built in like the upstream ones so
-// that every application that mounts it has them documented and
-// translated without registering anything.
-var (
-	// IdempotencyKeyMissing is a request without the Idempotency-Key
-	// header on an endpoint that requires one.
-	IdempotencyKeyMissing = &Code{
-		Code: "IDEMPOTENCY_KEY_MISSING", Status: http.StatusBadRequest,
-		Title:       "Idempotency-Key missing",
-		Detail:      "This endpoint needs an Idempotency-Key header, so that a retry is never carried out twice.",
-		Description: "The endpoint carries out each request once per Idempotency-Key, and the request had none.",
-		When:        "A POST or PATCH to an endpoint that requires the header, sent without it.",
-		Action:      "Send a new unique key, such as a UUID, in the Idempotency-Key header, and send the same key again when you retry.",
-	}
-	// IdempotencyKeyInvalid is an Idempotency-Key header that is not a
-	// string of 1 to 255 characters.
-	IdempotencyKeyInvalid = &Code{
-		Code: "IDEMPOTENCY_KEY_INVALID", Status: http.StatusBadRequest,
-		Title:       "Idempotency-Key invalid",
-		Detail:      "The Idempotency-Key header must be one string of 1 to {{.maxLength}} printable ASCII characters.",
-		Description: "The Idempotency-Key header is empty, too long, sent more than once, or not a Structured Field String (a quoted string, or a bare value without spaces and quotes).",
-		When:        "A key longer than maxLength, a key with spaces or non-ASCII characters, or two Idempotency-Key headers.",
-		Action:      "Send one key of at most maxLength characters, such as a UUID: Idempotency-Key: \"8e03978e-40d5-43e8-bc93-6894a57f9324\".",
-		Members: []Member{
-			{Name: "maxLength", Type: "integer", Description: "The longest key accepted, in characters.", Example: 255},
-		},
-	}
-	// IdempotencyKeyReused is a key sent again with a different request:
-	// another method, path or body than the request that first used it.
-	IdempotencyKeyReused = &Code{
-		Code: "IDEMPOTENCY_KEY_REUSED", Status: http.StatusUnprocessableEntity,
-		Title:       "Idempotency-Key reused",
-		Detail:      "This Idempotency-Key was already used for a different request.",
-		Description: "A request with the same Idempotency-Key but another method, path or body is in progress or completed; this one was not carried out.",
-		When:        "A key reused for a new request, or a retry whose body changed.",
-		Action:      "Retry with exactly the original request, or use a new key for a new request.",
-	}
-	// RequestInProgress is a retry that arrived while the request that
-	// first used its key is still being processed.
-	RequestInProgress = &Code{
-		Code: "REQUEST_IN_PROGRESS", Status: http.StatusConflict,
-		Title:       "Request in progress",
-		Detail:      "A request with this Idempotency-Key is still being processed. Retry shortly, with the same key.",
-		Description: "The request that first used the Idempotency-Key has not finished; this one was not carried out.",
-		When:        "A retry sent before the original request was answered, such as after a client timeout.",
-		Action:      "Wait for the number of seconds in Retry-After, then retry with the same key and the same request.",
-		Retryable:   true,
-		Headers:     []string{"Retry-After"},
-		Members: []Member{
-			{Name: "retryAfter", Type: "integer", Description: "Seconds to wait before retrying.", Example: 1},
-		},
-	}
-	// DuplicateRequest is a retry of a request that completed, answered
-	// with a refusal instead of the stored response (see the idempotency
-	// package's Options.RefuseDuplicates), or whose response was too large
-	// to keep.
-	DuplicateRequest = &Code{
-		Code: "DUPLICATE_REQUEST", Status: http.StatusConflict,
-		Title:       "Duplicate request",
-		Detail:      "A request with this Idempotency-Key was already completed.",
-		Description: "The Idempotency-Key of the request was used by a request that completed; it was not carried out again.",
-		When:        "A retry of a request that had in fact succeeded, or a key reused by mistake.",
-		Action:      "Treat the original request as done; use a new Idempotency-Key for a new request.",
-		Members: []Member{
-			{Name: "originalRequestId", Type: "string", Description: "The request ID of the request that used the key first.", Example: "0193b0c4-6f1e-7c2a-9d4e-2b1f0a9c8e77"},
-			{Name: "completedAt", Type: "string", Description: "When the original request completed (RFC 3339).", Example: "2026-11-22T01:02:03Z"},
-		},
-	}
-	// IdempotencyUnavailable is a request that could not be checked for
-	// duplicates, because the store of keys could not be reached or is
-	// full: it was not carried out (the middleware fails closed).
-	IdempotencyUnavailable = &Code{
-		Code: "IDEMPOTENCY_UNAVAILABLE", Status: http.StatusServiceUnavailable,
-		Title:       "Duplicate check unavailable",
-		Detail:      "The request could not be checked for duplicates, so it was not carried out. Retry shortly, with the same key.",
-		Description: "The server keeps every Idempotency-Key in a store it could not use just now, and it never carries out a request it cannot protect from running twice.",
-		When:        "The key store is unreachable, too slow, or full.",
-		Action:      "Retry after the number of seconds in Retry-After, with the same key.",
-		Retryable:   true,
-		Headers:     []string{"Retry-After"},
-		Members: []Member{
-			{Name: "retryAfter", Type: "integer", Description: "Seconds to wait before retrying.", Example: 1},
-		},
 	}
 )
 
@@ -666,28 +411,49 @@ var (
 		When:        "A method or feature the server does not offer.",
 		Action:      "Do not repeat the request; it will not succeed.",
 	}
+	// BadGateway is a failure of another server this one acted for, such
+	// as a proxy's or an upstream's, that said no more than its status.
+	// Calls made with the upstream package answer their own codes instead.
+	BadGateway = &Code{
+		Code: "BAD_GATEWAY", Status: http.StatusBadGateway, Type: BlankType,
+		Title:       "Bad Gateway",
+		Detail:      "A server this API relies on failed to answer the request.",
+		Description: "The API acted for another server, which failed or sent an answer the API could not use.",
+		When:        "An error that gave only the status 502, such as the answer of a reverse proxy whose backend failed.",
+		Action:      "Retry later, with backoff.",
+		Retryable:   true,
+	}
+	// GatewayTimeout is another server this one acted for that did not
+	// answer in time, told by nothing but the status.
+	GatewayTimeout = &Code{
+		Code: "GATEWAY_TIMEOUT", Status: http.StatusGatewayTimeout, Type: BlankType,
+		Title:       "Gateway Timeout",
+		Detail:      "A server this API relies on did not answer in time.",
+		Description: "The API acted for another server, which did not answer within the API's deadline.",
+		When:        "An error that gave only the status 504, such as the answer of a reverse proxy whose backend is slow.",
+		Action:      "Retry later, with backoff.",
+		Retryable:   true,
+	}
 )
 
-// Builtin returns the codes problemkit answers with itself, in a fixed order.
+// Builtin returns the codes the pipeline answers with by itself, in a fixed
+// order: every Catalog made by NewCatalog holds them. The codes of a
+// feature — request decoding, idempotency keys, upstream calls — are
+// declared by its package and come with its Feature (see Catalog.Include).
 func Builtin() []*Code {
 	return []*Code{
 		InternalError, RouteNotFound, MethodNotAllowed, MalformedRequest,
-		EmptyBody, MalformedJSON, TrailingData, InvalidFieldType, UnknownField,
-		ValidationFailed, InvalidParameter, PayloadTooLarge, UnsupportedMediaType,
-		Timeout, RateLimited, ServiceUnavailable,
-		UpstreamTimeout, UpstreamUnavailable, UpstreamError, UpstreamRateLimited,
-		UpstreamAuth, UpstreamRejected, UpstreamCircuitOpen, ClientClosedRequest,
-		IdempotencyKeyMissing, IdempotencyKeyInvalid, IdempotencyKeyReused,
-		RequestInProgress, DuplicateRequest, IdempotencyUnavailable,
+		PayloadTooLarge, UnsupportedMediaType, Timeout, RateLimited,
+		ServiceUnavailable, ClientClosedRequest,
 		BadRequest, Unauthorized, Forbidden, NotFound, NotAcceptable, RequestTimeout,
 		Conflict, Gone, PreconditionFailed, UnprocessableContent, Locked,
-		PreconditionRequired, HeadersTooLarge, NotImplemented,
+		PreconditionRequired, HeadersTooLarge, NotImplemented, BadGateway, GatewayTimeout,
 	}
 }
 
 // Generic returns the code that answers an error that gives only its
 // status (see the generic codes, such as Conflict): 404 is NotFound, 429
-// RateLimited, 502 UpstreamError; a 4xx without a code of its own is
+// RateLimited, 502 BadGateway; a 4xx without a code of its own is
 // BadRequest, a 5xx InternalError.
 func Generic(status int) *Code {
 	switch status {
@@ -728,11 +494,11 @@ func Generic(status int) *Code {
 	case http.StatusNotImplemented:
 		return NotImplemented
 	case http.StatusBadGateway:
-		return UpstreamError
+		return BadGateway
 	case http.StatusServiceUnavailable:
 		return ServiceUnavailable
 	case http.StatusGatewayTimeout:
-		return UpstreamTimeout
+		return GatewayTimeout
 	}
 	if status >= 500 {
 		return InternalError

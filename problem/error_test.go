@@ -82,7 +82,7 @@ func TestWithFields(t *testing.T) {
 	a := problem.FieldError{Field: "a", Rule: "required"}
 	b := problem.FieldError{Field: "b", Rule: "min", Param: "3"}
 	c := problem.FieldError{Field: "c", In: "query"}
-	e := problem.ValidationFailed.New().WithFields(a, b).WithFields().WithFields(c)
+	e := validationFailed.New().WithFields(a, b).WithFields().WithFields(c)
 	if got, want := e.Fields(), []problem.FieldError{a, b, c}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Fields() = %#v, want %#v", got, want)
 	}
@@ -130,9 +130,9 @@ func TestErrorText(t *testing.T) {
 		{name: "call-site detail", err: userNotFound.New().WithDetail("user 42 is gone"), want: "USER_NOT_FOUND: user 42 is gone"},
 		{name: "detailf", err: userNotFound.New().WithDetailf("user %d is gone", 42), want: "USER_NOT_FOUND: user 42 is gone"},
 		{name: "detail and cause", err: userNotFound.New().WithDetail("user 42 is gone").Wrap(sql.ErrNoRows), want: "USER_NOT_FOUND: user 42 is gone: sql: no rows in result set"},
-		{name: "template from extensions", err: problem.MalformedJSON.New().With("line", 3).With("column", 7), want: "MALFORMED_JSON: The request body is not valid JSON (line 3, column 7)."},
-		{name: "plural one", err: problem.ValidationFailed.New().With("count", 1), want: "VALIDATION_ERROR: 1 field is invalid."},
-		{name: "plural other", err: problem.ValidationFailed.New().With("count", 3), want: "VALIDATION_ERROR: 3 fields are invalid."},
+		{name: "template from extensions", err: malformedJSON.New().With("line", 3).With("column", 7), want: "MALFORMED_JSON: The request body is not valid JSON (line 3, column 7)."},
+		{name: "plural one", err: validationFailed.New().With("count", 1), want: "VALIDATION_ERROR: 1 field is invalid."},
+		{name: "plural other", err: validationFailed.New().With("count", 3), want: "VALIDATION_ERROR: 3 fields are invalid."},
 		{name: "missing template data renders empty", err: userNotFound.New(), want: "USER_NOT_FOUND: No user has the ID ."},
 		{name: "no detail: title", err: noDetail.New().Wrap(fs.ErrNotExist), want: "NO_DETAIL: No detail here: file does not exist"},
 		{name: "message", err: userNotFound.New().WithMessage(problem.Message{ID: "x", Default: "id {{.id}}", Data: map[string]any{"id": 9}}), want: "USER_NOT_FOUND: id 9"},
@@ -166,7 +166,7 @@ func TestDetail(t *testing.T) {
 		},
 		{
 			name: "code default, count selects the plural",
-			err:  problem.ValidationFailed.New().With("count", 2),
+			err:  validationFailed.New().With("count", 2),
 			want: problem.Message{ID: "VALIDATION_ERROR.detail", Default: "{{.count}} fields are invalid.", One: "1 field is invalid.", Data: map[string]any{"count": 2}, Count: 2},
 		},
 		{
@@ -208,7 +208,7 @@ func TestDetail(t *testing.T) {
 // requests (a sentinel *Error shared by handlers): every reader sees the
 // same texts. Under -race it also proves the reads race with nothing.
 func TestErrorConcurrentReads(t *testing.T) {
-	e := problem.ValidationFailed.New().With("count", 2).WithFields(problem.FieldError{Field: "a"}).Wrap(io.EOF)
+	e := validationFailed.New().With("count", 2).WithFields(problem.FieldError{Field: "a"}).Wrap(io.EOF)
 	const want = "VALIDATION_ERROR: 2 fields are invalid.: EOF|2 fields are invalid.|Request validation failed"
 	got := make(chan string, 8)
 	for range 8 {

@@ -93,13 +93,13 @@ func TestMap(t *testing.T) {
 	catalog.MapError(sql.ErrNoRows, userNotFound).
 		MapFunc(func(err error) *problem.Error {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				return problem.MalformedJSON.New().With("line", 1).With("column", 2).Wrap(err)
+				return malformedJSON.New().With("line", 1).With("column", 2).Wrap(err)
 			}
 			return nil
 		}).
 		MapFunc(func(err error) *problem.Error {
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-				return problem.EmptyBody.New().Wrap(err)
+				return emptyBody.New().Wrap(err)
 			}
 			return nil
 		}).
@@ -164,8 +164,8 @@ func TestMap(t *testing.T) {
 		{name: "Provider returning nil falls through", err: nilProvider, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: nilProvider}},
 		{name: "1. Provider before rules", err: providerFirst, want: builtin(problem.RouteNotFound, problem.RouteNotFound.Detail, nil)},
 		{name: "2. sentinel wrapped twice", err: noRows, want: builtin(userNotFound, notFoundDetail, noRows)},
-		{name: "2. first registered function wins", err: unexpectedEOF, want: builtin(problem.MalformedJSON, "The request body is not valid JSON (line 1, column 2).", unexpectedEOF)},
-		{name: "2. second function", err: eof, want: builtin(problem.EmptyBody, problem.EmptyBody.Detail, eof)},
+		{name: "2. first registered function wins", err: unexpectedEOF, want: builtin(malformedJSON, "The request body is not valid JSON (line 1, column 2).", unexpectedEOF)},
+		{name: "2. second function", err: eof, want: builtin(emptyBody, emptyBody.Detail, eof)},
 		{name: "2. rules before Problem()", err: ruleBeforeProblem, want: builtin(problem.ServiceUnavailable, problem.ServiceUnavailable.Detail, ruleBeforeProblem)},
 		{name: "3. Problem() of a known code brings its declaration", err: foreignKnown, want: builtin(problem.RateLimited, "You have sent too many requests. Wait for the time Retry-After gives before sending again.", foreignKnown)},
 		{

@@ -163,7 +163,7 @@ func TestMessageLiteralIsZero(t *testing.T) {
 }
 
 func TestMessageString(t *testing.T) {
-	m := problem.MalformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7})
+	m := malformedJSON.DetailMessage(map[string]any{"line": 3, "column": 7})
 	if got, want := m.String(), "The request body is not valid JSON (line 3, column 7)."; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}

@@ -88,9 +88,7 @@ func entry(cat *problem.Catalog, c *problem.Code, tr problem.Translator) Entry {
 	if len(ext) > 0 {
 		example.Extensions = ext
 	}
-	if c == problem.ValidationFailed || c == problem.InvalidFieldType || c == problem.UnknownField || c == problem.InvalidParameter {
-		example.Errors = exampleFields(c)
-	}
+	example.Errors = slices.Clone(c.ExampleErrors)
 	// Localized once here, for every output.
 	members := make([]Member, 0, len(c.Members)+1)
 	for _, m := range c.Members {
@@ -112,21 +110,6 @@ func entry(cat *problem.Catalog, c *problem.Code, tr problem.Translator) Entry {
 		Members:     members,
 		Headers:     c.Headers,
 		Example:     example,
-	}
-}
-
-func exampleFields(c *problem.Code) []problem.FieldError {
-	switch c {
-	case problem.InvalidParameter:
-		return []problem.FieldError{{Field: "id", In: "path", Rule: "type", Param: "integer", Detail: "id must be an integer"}}
-	case problem.InvalidFieldType:
-		return []problem.FieldError{{Pointer: "#/age", Field: "age", Rule: "type", Param: "number", Detail: "age must be a number"}}
-	case problem.UnknownField:
-		return []problem.FieldError{{Pointer: "#/nickname", Field: "nickname", Rule: "unknown", Detail: "nickname is not a known field"}}
-	}
-	return []problem.FieldError{
-		{Pointer: "#/email", Field: "email", Rule: "email", Detail: "email must be a valid email address"},
-		{Pointer: "#/address/zip", Field: "address.zip", Rule: "len", Param: "5", Detail: "address.zip must be exactly 5 characters long"},
 	}
 }
 

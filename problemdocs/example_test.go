@@ -12,6 +12,7 @@ import (
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
 	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/validation"
 )
 
 func ExampleLint() {
@@ -53,7 +54,11 @@ func ExampleMarkdown() {
 
 func ExampleOpenAPI() {
 	userNotFound := &problem.Code{Code: "USER_NOT_FOUND", Status: http.StatusNotFound, Title: "User not found"}
-	catalog := problem.NewCatalog("https://api.example.com/problems/").MustRegister(userNotFound)
+	// The path parameter is bound with validation's Decoder.Params, whose
+	// INVALID_PARAMETER the validation feature declares.
+	catalog := problem.NewCatalog("https://api.example.com/problems/").
+		MustInclude(validation.Feature).
+		MustRegister(userNotFound)
 	type user struct {
 		ID   int    `json:"id"`
 		Name string `json:"name"`

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problemdocs"
 	"github.com/problemkit/problemkit/problemhttp"
@@ -17,7 +18,7 @@ import (
 // TestHandlerLanguages serves the docs through the real i18n bundle: the
 // same page in English and in Korean, as HTML and as JSON.
 func TestHandlerLanguages(t *testing.T) {
-	bundle, err := i18n.New(i18n.Options{})
+	bundle, err := i18n.New(i18n.Options{Catalog: testCatalog()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestHandlerLanguages(t *testing.T) {
 // TestLanguageSwitchIsSafe: whatever a client puts in ?lang is compared
 // with the bundle's languages, never written into the page.
 func TestLanguageSwitchIsSafe(t *testing.T) {
-	bundle, err := i18n.New(i18n.Options{})
+	bundle, err := i18n.New(i18n.Options{Catalog: testCatalog()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestLanguageSwitchIsSafe(t *testing.T) {
 // TestKoreanMarkdown renders the catalog in Korean with the real bundle:
 // no English label is left where a Korean one exists.
 func TestKoreanMarkdown(t *testing.T) {
-	bundle, err := i18n.New(i18n.Options{})
+	bundle, err := i18n.New(i18n.Options{Catalog: testCatalog()})
 	if err != nil {
 		t.Fatal(err)
 	}

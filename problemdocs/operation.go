@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // Operation declares one operation of an API for its OpenAPI document:
@@ -149,12 +150,14 @@ func (op *Operation) validate(cat *problem.Catalog) error {
 			return fmt.Errorf("operation %s: response status %d: Responses are for success; failures are Problems", op.name(), r.Status)
 		}
 	}
-	for _, c := range op.Problems {
-		if c == nil {
-			return fmt.Errorf("operation %s: nil problem code", op.name())
-		}
+	if slices.Contains(op.Problems, nil) {
+		return fmt.Errorf("operation %s: nil problem code", op.name())
+	}
+	// Every code the operation answers, its own and those its parameters
+	// and body bring, is one the catalog documents.
+	for _, c := range op.problems() {
 		if got, ok := cat.Lookup(c.Code); !ok || got != c {
-			return fmt.Errorf("operation %s: code %s is not in the catalog", op.name(), c.Code)
+			return fmt.Errorf("operation %s: code %s is not in the catalog: register it, or include the feature that declares it", op.name(), c.Code)
 		}
 	}
 	return nil
@@ -226,15 +229,6 @@ func (op *Operation) tags() []string {
 	return []string{seg}
 }
 
-// bodyCodes are the codes validation's Decoder.Decode answers with.
-func bodyCodes() []*problem.Code {
-	return []*problem.Code{
-		problem.EmptyBody, problem.MalformedRequest, problem.MalformedJSON, problem.TrailingData,
-		problem.PayloadTooLarge, problem.UnsupportedMediaType,
-		problem.InvalidFieldType, problem.UnknownField, problem.ValidationFailed,
-	}
-}
-
 // problems returns every code the operation can answer with, the
 // pipeline's included, ordered by status and then code.
 func (op *Operation) problems() []*problem.Code {
@@ -242,10 +236,10 @@ func (op *Operation) problems() []*problem.Code {
 	// Every route: an unexpected failure, and the path's other methods.
 	codes = append(codes, problem.InternalError, problem.MethodNotAllowed)
 	if slices.ContainsFunc(op.Params, func(p Param) bool { return !p.Lenient }) {
-		codes = append(codes, problem.InvalidParameter)
+		codes = append(codes, validation.InvalidParameter)
 	}
 	if op.Body != nil && isJSONMedia(op.Body.contentType()) {
-		codes = append(codes, bodyCodes()...)
+		codes = append(codes, validation.BodyCodes()...)
 	}
 	if op.RateLimited {
 		codes = append(codes, problem.RateLimited)

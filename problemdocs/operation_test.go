@@ -11,6 +11,7 @@ import (
 
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
+	"github.com/problemkit/problemkit/validation"
 )
 
 var accountLocked = &problem.Code{
@@ -42,7 +43,7 @@ func testOperations() []problemdocs.Operation {
 }
 
 func operationsCatalog() *problem.Catalog {
-	return problem.NewCatalog("https://api.example.com/problems/").MustRegister(insufficientFunds, accountLocked)
+	return problem.NewCatalog("https://api.example.com/problems/").MustInclude(validation.Feature).MustRegister(insufficientFunds, accountLocked)
 }
 
 // apiResponse is one response of an operation.

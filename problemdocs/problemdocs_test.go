@@ -14,9 +14,12 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/problemkit/problemkit/idempotency"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemdocs"
 	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/validation"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -36,7 +39,7 @@ var insufficientFunds = &problem.Code{
 }
 
 func testCatalog() *problem.Catalog {
-	return problem.NewCatalog("https://api.example.com/problems/").MustRegister(insufficientFunds)
+	return problem.NewCatalog("https://api.example.com/problems/").MustInclude(validation.Feature, idempotency.Feature).MustRegister(insufficientFunds)
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -19,11 +19,12 @@ import (
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
 	"github.com/go-playground/validator/v10"
+	"golang.org/x/text/language"
+
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
-	"golang.org/x/text/language"
 )
 
 // benchMessages are an application's translations, as its locale files
@@ -38,7 +39,8 @@ var benchMessages = fstest.MapFS{
 }
 
 func benchBundle(b *testing.B) *i18n.Bundle {
-	bundle, err := i18n.New(i18n.Options{Files: []fs.FS{benchMessages}, Default: language.English})
+	catalog := problem.NewCatalog("").MustInclude(validation.Feature)
+	bundle, err := i18n.New(i18n.Options{Catalog: catalog, Files: []fs.FS{benchMessages}, Default: language.English})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // quiet is a logger for examples, whose output must be only what they print.
@@ -83,7 +85,7 @@ func ExampleWriteError() {
 	pl := problemhttp.New(problemhttp.Options{Logger: quiet})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("q") == "" {
-			problemhttp.WriteError(w, r, problem.InvalidParameter.New().WithFields(problem.FieldError{
+			problemhttp.WriteError(w, r, validation.InvalidParameter.New().WithFields(problem.FieldError{
 				Field: "q", In: "query", Rule: "required", Detail: "q is required",
 			}))
 			return

@@ -15,6 +15,7 @@ import (
 
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // foreignRoutes are handlers and middleware that know nothing of
@@ -81,7 +82,7 @@ var foreignRoutes = []struct {
 	})},
 	{"/write-and-return-declared", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		http.Error(w, "bad input", http.StatusBadRequest)
-		return problem.ValidationFailed.New()
+		return validation.Failed.New()
 	})},
 }
 

@@ -13,8 +13,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // FuzzRequestID feeds arbitrary inbound request IDs to the pipeline. The ID
@@ -73,7 +75,7 @@ func FuzzAccept(f *testing.F) {
 	}
 	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	h := pl.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		problemhttp.WriteError(w, r, problem.ValidationFailed.New().With("count", 1).WithFields(problem.FieldError{Pointer: "#/a<b>", Field: "a<b>", Rule: "required", Detail: "a & b"}))
+		problemhttp.WriteError(w, r, validation.Failed.New().With("count", 1).WithFields(problem.FieldError{Pointer: "#/a<b>", Field: "a<b>", Rule: "required", Detail: "a & b"}))
 	}))
 	f.Fuzz(func(t *testing.T, accept string) {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)

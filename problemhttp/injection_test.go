@@ -68,11 +68,11 @@ type hostileHeader struct {
 // foreign problem document.
 func hostileAPI(t testing.TB, logger *slog.Logger, development bool) http.Handler {
 	t.Helper()
-	bundle, err := i18n.New(i18n.Options{})
+	catalog := problem.NewCatalog("").MustInclude(validation.Feature, upstream.Feature).MustRegister(thingNotFound)
+	bundle, err := i18n.New(i18n.Options{Catalog: catalog})
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalog := problem.NewCatalog("").MustRegister(thingNotFound)
 	pl := problemhttp.New(problemhttp.Options{Logger: logger, Catalog: catalog, Localizer: bundle, Development: development})
 	dec := validation.New(validation.Options{EchoValues: true, MaxBytes: 1 << 20})
 

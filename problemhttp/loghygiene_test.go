@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/upstream"
 	"github.com/problemkit/problemkit/validation"

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-chi/httprate"
+
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 )

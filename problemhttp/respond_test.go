@@ -11,11 +11,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/problemkit/problemkit/problem"
-	"github.com/problemkit/problemkit/problemhttp"
 	"net"
 	"net/url"
 	"time"
+
+	"github.com/problemkit/problemkit/problem"
+	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/validation"
 )
 
 // Codes an application would declare.
@@ -221,7 +223,7 @@ func TestTypeURIs(t *testing.T) {
 		want string
 	}{
 		{"application code under the catalog base", userNotFound.New(), "https://api.example.com/problems/user-not-found"},
-		{"built-in code under the catalog base", problem.ValidationFailed.New(), "https://api.example.com/problems/validation-error"},
+		{"built-in code under the catalog base", validation.Failed.New(), "https://api.example.com/problems/validation-error"},
 		{"plain HTTP problem", statusErr{}, "about:blank"},
 	}
 	for _, tt := range tests {
@@ -629,7 +631,7 @@ func TestGoldenBodies(t *testing.T) {
 		err        error
 	}{
 		{"typed_404", true, userNotFound.New().With("userId", 42)},
-		{"validation_422", true, problem.ValidationFailed.New().With("count", 2).WithFields(
+		{"validation_422", true, validation.Failed.New().With("count", 2).WithFields(
 			problem.FieldError{Pointer: "#/email", Field: "email", Rule: "email", Detail: "email must be a valid email address"},
 			problem.FieldError{Pointer: "#/address/zip", Field: "address.zip", Rule: "len", Param: "5", Detail: "address.zip must be exactly 5 characters long"},
 		)},

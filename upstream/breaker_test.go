@@ -11,7 +11,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/upstream"
 )
 
@@ -97,7 +96,7 @@ func checkOpen(t *testing.T, ue *upstream.Error, retryAfter string) {
 	if ue.Kind != upstream.CircuitOpen || ue.Attempts != 0 || !strings.Contains(ue.Error(), "breaker open") {
 		t.Errorf("got %v (attempts %d), want a CircuitOpen failure of a call not sent", ue, ue.Attempts)
 	}
-	if pe.Code() != problem.UpstreamCircuitOpen || pe.Code().Status != http.StatusServiceUnavailable || pe.Header().Get("Retry-After") != retryAfter {
+	if pe.Code() != upstream.CircuitOpen.Code() || pe.Code().Status != http.StatusServiceUnavailable || pe.Header().Get("Retry-After") != retryAfter {
 		t.Errorf("answered %d %s, Retry-After %q; want 503 UPSTREAM_CIRCUIT_OPEN, %s", pe.Code().Status, pe.Code().Code, pe.Header().Get("Retry-After"), retryAfter)
 	}
 	if doc := string(render(pe)); strings.Contains(doc, "breaker") || strings.Contains(doc, "internal") {

@@ -19,23 +19,23 @@ type Kind int
 // The kinds of upstream failure.
 const (
 	// Timeout: the upstream did not answer in time (a deadline or timeout
-	// of the call). Answered as problem.UpstreamTimeout, 504.
+	// of the call). Answered as UPSTREAM_TIMEOUT, 504.
 	Timeout Kind = iota + 1
 	// Unreachable: no valid response could be had — connection refused or
 	// reset, DNS failure, TLS failure. Answered as
-	// problem.UpstreamUnavailable, 502.
+	// UPSTREAM_UNAVAILABLE, 502.
 	Unreachable
 	// ServerError: the upstream answered 5xx, other than 503. Answered as
-	// problem.UpstreamError, 502.
+	// UPSTREAM_ERROR, 502.
 	ServerError
 	// RateLimited: the upstream answered 429 or 503. Answered as
-	// problem.UpstreamRateLimited, 503, with a Retry-After header.
+	// UPSTREAM_RATE_LIMITED, 503, with a Retry-After header.
 	RateLimited
 	// AuthFailed: the upstream answered 401 or 403 — it rejected this API's
-	// own credentials. Answered as problem.UpstreamAuth, 502.
+	// own credentials. Answered as UPSTREAM_AUTH_FAILED, 502.
 	AuthFailed
 	// Rejected: the upstream answered another 4xx — this API sent it a
-	// request it does not accept. Answered as problem.UpstreamRejected, 502.
+	// request it does not accept. Answered as UPSTREAM_REJECTED, 502.
 	Rejected
 	// Canceled: the call's context was canceled, normally because this
 	// API's own client went away. Answered as problem.ClientClosedRequest
@@ -44,7 +44,7 @@ const (
 	Canceled
 	// CircuitOpen: the Client's circuit breaker is open after repeated
 	// failures, so the call was not sent. Answered as
-	// problem.UpstreamCircuitOpen, 503, with a Retry-After header: the time
+	// UPSTREAM_CIRCUIT_OPEN, 503, with a Retry-After header: the time
 	// left before the breaker lets a trial call through.
 	CircuitOpen
 )
@@ -68,25 +68,26 @@ func (k Kind) String() string {
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// code returns the catalog code the kind is answered with.
-func (k Kind) code() *problem.Code {
+// Code returns the code a failure of kind k is answered with: one of
+// [Feature]'s, or, for Canceled, problem.ClientClosedRequest.
+func (k Kind) Code() *problem.Code {
 	switch k {
 	case Timeout:
-		return problem.UpstreamTimeout
+		return codeTimeout
 	case Unreachable:
-		return problem.UpstreamUnavailable
+		return codeUnreachable
 	case RateLimited:
-		return problem.UpstreamRateLimited
+		return codeRateLimited
 	case AuthFailed:
-		return problem.UpstreamAuth
+		return codeAuthFailed
 	case Rejected:
-		return problem.UpstreamRejected
+		return codeRejected
 	case Canceled:
 		return problem.ClientClosedRequest
 	case CircuitOpen:
-		return problem.UpstreamCircuitOpen
+		return codeCircuitOpen
 	default:
-		return problem.UpstreamError
+		return codeServerError
 	}
 }
 
@@ -124,7 +125,7 @@ const (
 // errors.As.
 //
 // It implements problem.Provider: ProblemError maps the Kind to one of the
-// problem.Upstream* codes, never to the upstream's own status, and shows
+// codes of [Feature], never to the upstream's own status, and shows
 // nothing of the upstream — not its body, URL, host or name — except Label,
 // when the application chose one. The Error itself, kept as the problem's
 // cause, holds everything for the log. An Error must not be modified once
@@ -232,7 +233,7 @@ func (e *Error) Error() string {
 // time left before the breaker lets a trial call through. Every call
 // returns a fresh *problem.Error.
 func (e *Error) ProblemError() *problem.Error {
-	pe := e.Kind.code().New()
+	pe := e.Kind.Code().New()
 	if e.Label != "" && e.Kind != Canceled {
 		pe.With("dependency", e.Label)
 	}

@@ -12,7 +12,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/upstream"
 )
 
@@ -147,7 +146,7 @@ func checkHeldBack(t *testing.T, ue *upstream.Error, retryAfter string) {
 	if ue.Kind != upstream.RateLimited || !errors.Is(ue, upstream.ErrQuotaExhausted) || ue.Status != 0 || ue.Attempts != 0 {
 		t.Errorf("got %v (status %d, attempts %d), want a RateLimited failure of a call not sent", ue, ue.Status, ue.Attempts)
 	}
-	if pe.Code() != problem.UpstreamRateLimited || pe.Header().Get("Retry-After") != retryAfter || pe.Extensions()["dependency"] != "search" {
+	if pe.Code() != upstream.RateLimited.Code() || pe.Header().Get("Retry-After") != retryAfter || pe.Extensions()["dependency"] != "search" {
 		t.Errorf("answered %s, Retry-After %q, members %v; want UPSTREAM_RATE_LIMITED, %s", pe.Code().Code, pe.Header().Get("Retry-After"), pe.Extensions(), retryAfter)
 	}
 }

@@ -68,11 +68,11 @@ func TestDoTimeouts(t *testing.T) {
 		calls    int
 	}{
 		{name: "attempt timeout", opts: upstream.Options{Timeout: 50 * time.Millisecond, Retry: upstream.RetryOptions{MaxAttempts: 1}},
-			kind: upstream.Timeout, code: problem.UpstreamTimeout, status: 504, elapsed: 50 * time.Millisecond, calls: 1},
+			kind: upstream.Timeout, code: upstream.Timeout.Code(), status: 504, elapsed: 50 * time.Millisecond, calls: 1},
 		{name: "context deadline, before the attempt timeout", ctx: 80 * time.Millisecond,
-			kind: upstream.Timeout, code: problem.UpstreamTimeout, status: 504, elapsed: 80 * time.Millisecond, calls: 1},
+			kind: upstream.Timeout, code: upstream.Timeout.Code(), status: 504, elapsed: 80 * time.Millisecond, calls: 1},
 		{name: "default attempt timeout", opts: upstream.Options{Retry: upstream.RetryOptions{MaxAttempts: 1}},
-			kind: upstream.Timeout, code: problem.UpstreamTimeout, status: 504, elapsed: upstream.DefaultTimeout, calls: 1},
+			kind: upstream.Timeout, code: upstream.Timeout.Code(), status: 504, elapsed: upstream.DefaultTimeout, calls: 1},
 		{name: "canceled before the call", canceled: true,
 			kind: upstream.Canceled, code: problem.ClientClosedRequest, status: 499, elapsed: 0, calls: 0},
 	}

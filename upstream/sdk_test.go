@@ -129,12 +129,12 @@ func TestSDKErrorResponses(t *testing.T) {
 		code       *problem.Code
 		retryAfter string
 	}{
-		{"500", 500, nil, problem.UpstreamError, ""},
-		{"429 with Retry-After", 429, map[string]string{"Retry-After": "7"}, problem.UpstreamRateLimited, "7"},
-		{"503 without", 503, nil, problem.UpstreamRateLimited, "30"},
-		{"401: our key", 401, nil, problem.UpstreamAuth, ""},
-		{"404: never our 404", 404, nil, problem.UpstreamRejected, ""},
-		{"400", 400, nil, problem.UpstreamRejected, ""},
+		{"500", 500, nil, upstream.ServerError.Code(), ""},
+		{"429 with Retry-After", 429, map[string]string{"Retry-After": "7"}, upstream.RateLimited.Code(), "7"},
+		{"503 without", 503, nil, upstream.RateLimited.Code(), "30"},
+		{"401: our key", 401, nil, upstream.AuthFailed.Code(), ""},
+		{"404: never our 404", 404, nil, upstream.Rejected.Code(), ""},
+		{"400", 400, nil, upstream.Rejected.Code(), ""},
 	}
 	for _, shape := range sdkShapes {
 		for _, tt := range tests {
@@ -202,10 +202,10 @@ func TestSDKTransportFailures(t *testing.T) {
 		code    *problem.Code
 		elapsed time.Duration
 	}{
-		{"timeout", upstream.Options{Timeout: 300 * time.Millisecond}, &fake{hang: true}, problem.UpstreamTimeout, 300 * time.Millisecond},
+		{"timeout", upstream.Options{Timeout: 300 * time.Millisecond}, &fake{hang: true}, upstream.Timeout.Code(), 300 * time.Millisecond},
 		{"refused", upstream.Options{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
 			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
-		})}, nil, problem.UpstreamUnavailable, 0},
+		})}, nil, upstream.Unreachable.Code(), 0},
 	}
 	for _, w := range wraps {
 		for _, tt := range tests {

@@ -106,9 +106,9 @@ func TestDoNetworkFailures(t *testing.T) {
 		code   *problem.Code
 		status int
 	}{
-		{"refused", context.Background(), deadURL(t), upstream.Unreachable, problem.UpstreamUnavailable, 502},
-		{"dns", context.Background(), "http://billing." + secret + ".invalid/v1", upstream.Unreachable, problem.UpstreamUnavailable, 502},
-		{"tls untrusted", context.Background(), tlsSrv.URL + "/v1", upstream.Unreachable, problem.UpstreamUnavailable, 502},
+		{"refused", context.Background(), deadURL(t), upstream.Unreachable, upstream.Unreachable.Code(), 502},
+		{"dns", context.Background(), "http://billing." + secret + ".invalid/v1", upstream.Unreachable, upstream.Unreachable.Code(), 502},
+		{"tls untrusted", context.Background(), tlsSrv.URL + "/v1", upstream.Unreachable, upstream.Unreachable.Code(), 502},
 		{"canceled", canceled, tlsSrv.URL, upstream.Canceled, problem.ClientClosedRequest, 499},
 	}
 	for _, tt := range tests {
@@ -180,35 +180,35 @@ func TestDoErrorResponses(t *testing.T) {
 	}{
 		{"400 problem+json", answer{400, problem.MediaType, map[string]string{"X-Request-ID": "req-1"},
 			`{"type":"https://up/probs/bad","title":"Bad thing","status":400,"detail":"field x ` + secret + `","code":"BAD_X"}`},
-			upstream.Rejected, 0, problem.UpstreamRejected, 502, "", "req-1", "field x " + secret},
+			upstream.Rejected, 0, upstream.Rejected.Code(), 502, "", "req-1", "field x " + secret},
 		{"401 oauth", answer{401, "application/json", map[string]string{"Request-Id": "req_2"},
 			`{"error":"invalid_client","error_description":"bad key ` + secret + `"}`},
-			upstream.AuthFailed, 0, problem.UpstreamAuth, 502, "", "req_2", "bad key " + secret},
+			upstream.AuthFailed, 0, upstream.AuthFailed.Code(), 502, "", "req_2", "bad key " + secret},
 		{"403 message", answer{403, "application/json", nil, `{"message":"forbidden ` + secret + `"}`},
-			upstream.AuthFailed, 0, problem.UpstreamAuth, 502, "", "", "forbidden " + secret},
+			upstream.AuthFailed, 0, upstream.AuthFailed.Code(), 502, "", "", "forbidden " + secret},
 		{"404 errors strings", answer{404, "application/json", nil, `{"errors":["no ` + secret + `","gone"]}`},
-			upstream.Rejected, 0, problem.UpstreamRejected, 502, "", "", "no " + secret + "; gone"},
+			upstream.Rejected, 0, upstream.Rejected.Code(), 502, "", "", "no " + secret + "; gone"},
 		{"422 errors objects", answer{422, "application/json", nil, `{"errors":[{"message":"bad ` + secret + `","path":["x"]}]}`},
-			upstream.Rejected, 0, problem.UpstreamRejected, 502, "", "", "bad " + secret},
+			upstream.Rejected, 0, upstream.Rejected.Code(), 502, "", "", "bad " + secret},
 		{"429 openai", answer{429, "application/json", map[string]string{"Retry-After": "7", "X-Request-Id": "req_abc"},
 			`{"error":{"message":"Rate limit reached ` + secret + `","type":"requests","param":null,"code":"rate_limit_exceeded"}}`},
-			upstream.RateLimited, 7 * time.Second, problem.UpstreamRateLimited, 503, "7", "req_abc", "Rate limit reached " + secret},
+			upstream.RateLimited, 7 * time.Second, upstream.RateLimited.Code(), 503, "7", "req_abc", "Rate limit reached " + secret},
 		{"503 no retry-after", answer{503, "text/plain", nil, "overloaded " + secret},
-			upstream.RateLimited, 0, problem.UpstreamRateLimited, 503, "30", "", ""},
+			upstream.RateLimited, 0, upstream.RateLimited.Code(), 503, "30", "", ""},
 		{"503 huge retry-after clamped", answer{503, "", map[string]string{"Retry-After": "86400"}, ""},
-			upstream.RateLimited, 24 * time.Hour, problem.UpstreamRateLimited, 503, "300", "", ""},
+			upstream.RateLimited, 24 * time.Hour, upstream.RateLimited.Code(), 503, "300", "", ""},
 		{"503 sub-second rounds to 1", answer{503, "", map[string]string{"Retry-After": "0"}, ""},
-			upstream.RateLimited, 0, problem.UpstreamRateLimited, 503, "1", "", ""},
+			upstream.RateLimited, 0, upstream.RateLimited.Code(), 503, "1", "", ""},
 		{"500 problem+xml", answer{500, problem.MediaTypeXML, map[string]string{"X-Amzn-RequestId": "aws-1"},
 			`<?xml version="1.0"?><problem xmlns="urn:ietf:rfc:7807"><title>Boom</title><status>500</status><detail>db ` + secret + `</detail></problem>`},
-			upstream.ServerError, 0, problem.UpstreamError, 502, "", "aws-1", "db " + secret},
+			upstream.ServerError, 0, upstream.ServerError.Code(), 502, "", "aws-1", "db " + secret},
 		{"502 cloudflare html", answer{502, "text/html; charset=UTF-8", map[string]string{"CF-RAY": "8a1b2c3d4e5f-FRA"},
 			"<!DOCTYPE html><html><head><title>" + secret + " | 502: Bad gateway</title></head><body>Bad gateway</body></html>"},
-			upstream.ServerError, 0, problem.UpstreamError, 502, "", "8a1b2c3d4e5f-FRA", ""},
+			upstream.ServerError, 0, upstream.ServerError.Code(), 502, "", "8a1b2c3d4e5f-FRA", ""},
 		{"504 huge json", answer{504, "application/json", nil, huge},
-			upstream.ServerError, 0, problem.UpstreamError, 502, "", "", ""},
+			upstream.ServerError, 0, upstream.ServerError.Code(), 502, "", "", ""},
 		{"418 other 4xx", answer{418, "", nil, ""},
-			upstream.Rejected, 0, problem.UpstreamRejected, 502, "", "", ""},
+			upstream.Rejected, 0, upstream.Rejected.Code(), 502, "", "", ""},
 	}
 	for _, tt := range tests {
 		for _, label := range []string{"", "billing"} {
@@ -348,7 +348,7 @@ func TestMapperUsesProvider(t *testing.T) {
 	ue := call(t, upstream.Options{Retry: upstream.RetryOptions{MaxAttempts: 1}}, srv.URL)
 	// An upstream 404 must never become this API's 404, however deeply wrapped.
 	got := problem.NewCatalog("").Map(fmt.Errorf("load user: %w", ue))
-	if got.Code() != problem.UpstreamRejected || got.Code().Status != http.StatusBadGateway {
+	if got.Code() != upstream.Rejected.Code() || got.Code().Status != http.StatusBadGateway {
 		t.Errorf("mapped to %s %d, want UPSTREAM_REJECTED 502", got.Code().Code, got.Code().Status)
 	}
 	// Even the bare upstream response is not taken for this API's answer.

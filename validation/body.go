@@ -25,7 +25,7 @@ func (d *Decoder) unmarshal(body []byte, v any) error {
 	}
 	doc := body[shift:]
 	if skipSpace(doc, 0) == len(doc) {
-		return problem.EmptyBody.New()
+		return EmptyBody.New()
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	if !d.allowUnknown {
@@ -35,7 +35,7 @@ func (d *Decoder) unmarshal(body []byte, v any) error {
 		return d.decodeError(doc, shift, reflect.TypeOf(v), err)
 	}
 	if end := skipSpace(doc, int(dec.InputOffset())); end < len(doc) {
-		return problem.TrailingData.New().With("offset", end+shift)
+		return TrailingData.New().With("offset", end+shift)
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func (d *Decoder) decodeError(doc []byte, shift int, t reflect.Type, err error) 
 		again := decode(doc, t, false)
 		if again == nil {
 			p, ok := firstUnknown(doc, t)
-			e := problem.UnknownField.New().Wrap(err)
+			e := UnknownField.New().Wrap(err)
 			if ok {
 				p = kinds(t, p)
 				e.WithFields(d.detail(p, p.dotted(), problem.Message{}, "unknown", "", "unknown", nil, nil))
@@ -110,7 +110,7 @@ func (d *Decoder) decodeError(doc []byte, shift int, t reflect.Type, err error) 
 	// An UnmarshalJSON or UnmarshalText method refused its input, such as
 	// time.Time a malformed date: the client's fault, but encoding/json
 	// does not always say where.
-	return problem.InvalidFieldType.New().
+	return InvalidFieldType.New().
 		WithMessage(problem.Message{ID: MessagePrefix + "body.value", Default: d.messages["body.value"].other}).
 		Wrap(err)
 }
@@ -129,7 +129,7 @@ func malformed(doc []byte, shift, pos int, err error) error {
 	if line == 1 {
 		col += shift
 	}
-	return problem.MalformedJSON.New().
+	return MalformedJSON.New().
 		With("line", line).With("column", col).With("offset", pos+shift).
 		Wrap(err)
 }
@@ -184,7 +184,7 @@ func (d *Decoder) typeError(doc []byte, t reflect.Type, e *json.UnmarshalTypeErr
 			id = "type.range" // a whole number too large for its field
 		}
 	}
-	return problem.InvalidFieldType.New().WithFields(d.detail(p, p.dotted(), problem.Message{}, "type", want, id, nil, nil)).Wrap(&cause)
+	return InvalidFieldType.New().WithFields(d.detail(p, p.dotted(), problem.Message{}, "type", want, id, nil, nil)).Wrap(&cause)
 }
 
 // kindName names the JSON type of a value from its first byte, as

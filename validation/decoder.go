@@ -140,7 +140,7 @@ func Params(r *http.Request, v any) error { return defaultDecoder().Params(r, v)
 // with RegisterValidationCtx get r.Context().
 func (d *Decoder) Decode(r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		return problem.EmptyBody.New()
+		return EmptyBody.New()
 	}
 	if !acceptable(r.Header.Get("Content-Type")) {
 		e := problem.UnsupportedMediaType.New().With("accepted", append([]string(nil), accepted...))
@@ -237,5 +237,5 @@ func (d *Decoder) validationError(root reflect.Type, err error) error {
 		return problem.InternalError.New().Wrap(err)
 	}
 	fields := d.fieldErrors(root, verrs)
-	return problem.ValidationFailed.New().With("count", len(fields)).WithFields(fields...).Wrap(&RulesError{Errors: verrs, fields: fields})
+	return Failed.New().With("count", len(fields)).WithFields(fields...).Wrap(&RulesError{Errors: verrs, fields: fields})
 }

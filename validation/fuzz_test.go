@@ -125,7 +125,7 @@ func FuzzDecode(f *testing.F) {
 			case !strings.Contains(fe.Message.String(), text):
 				t.Fatalf("message %q does not print the label %q as it is", fe.Message.String(), text)
 			}
-			if code := pe.Code(); code == problem.InvalidFieldType || code == problem.UnknownField {
+			if code := pe.Code(); code == InvalidFieldType || code == UnknownField {
 				if !inBody(body, fe.Pointer) {
 					t.Fatalf("%s pointer %q names no place in the body %q", code.Code, fe.Pointer, body)
 				}

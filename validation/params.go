@@ -82,7 +82,7 @@ func (d *Decoder) Params(r *http.Request, v any) error {
 	for i, e := range b.errs {
 		fields[i] = e.fe
 	}
-	e := problem.InvalidParameter.New().With("count", len(fields)).WithFields(fields...)
+	e := InvalidParameter.New().With("count", len(fields)).WithFields(fields...)
 	if len(verrs) > 0 {
 		e.Wrap(&RulesError{Errors: verrs, fields: fields})
 	}

@@ -96,7 +96,7 @@ func TestParams(t *testing.T) {
 		})
 	}
 	pe := asProblem(t, validation.Params(httptest.NewRequest("GET", "/?page=0", nil), &listParams{}))
-	if pe.Code() != problem.InvalidParameter || pe.Code().Status != 400 || pe.Extensions()["count"] != 2 {
+	if pe.Code() != validation.InvalidParameter || pe.Code().Status != 400 || pe.Extensions()["count"] != 2 {
 		t.Errorf("got %v %v, want INVALID_PARAMETER 400 with count 2", pe, pe.Extensions())
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/validation"
 )
 
@@ -284,7 +283,7 @@ func TestRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pe := asProblem(t, d.Decode(jsonRequest(tt.body), tt.v))
-			if pe.Code() != problem.ValidationFailed {
+			if pe.Code() != validation.Failed {
 				t.Fatalf("code = %s, want VALIDATION_ERROR", pe.Code().Code)
 			}
 			if got := fieldsOf(pe); !reflect.DeepEqual(got, tt.want) {

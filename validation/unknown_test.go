@@ -39,28 +39,28 @@ func TestUnknownField(t *testing.T) {
 		wantCode *problem.Code
 		want     []field
 	}{
-		{"top level, after known members", `{"name":"a","age":1,"nmae":"b"}`, problem.UnknownField,
+		{"top level, after known members", `{"name":"a","age":1,"nmae":"b"}`, validation.UnknownField,
 			[]field{{"#/nmae", "nmae", "", "unknown", "", "nmae is not a known field"}}},
-		{"the first of two", `{"y":1,"x":2}`, problem.UnknownField,
+		{"the first of two", `{"y":1,"x":2}`, validation.UnknownField,
 			[]field{{"#/y", "y", "", "unknown", "", "y is not a known field"}}},
 		{"another case is known to encoding/json", `{"NAME":"a","Inner":{"FLAG":true}}`, nil, nil},
 		{"promoted field is known", `{"createdBy":"me"}`, nil, nil},
-		{"nested struct", `{"inner":{"flag":true,"flog":1}}`, problem.UnknownField,
+		{"nested struct", `{"inner":{"flag":true,"flog":1}}`, validation.UnknownField,
 			[]field{{"#/inner/flog", "inner.flog", "", "unknown", "", "inner.flog is not a known field"}}},
-		{"slice element", `{"items":[{"sku":"a","qty":1},{"sku":"b","qty":1,"size":"xl"}]}`, problem.UnknownField,
+		{"slice element", `{"items":[{"sku":"a","qty":1},{"sku":"b","qty":1,"size":"xl"}]}`, validation.UnknownField,
 			[]field{{"#/items/1/size", "items[1].size", "", "unknown", "", "items[1].size is not a known field"}}},
-		{"element of a nested slice", `{"grid":[[],[{"sku":"a"},{"qty":1,"x":0}]]}`, problem.UnknownField,
+		{"element of a nested slice", `{"grid":[[],[{"sku":"a"},{"qty":1,"x":0}]]}`, validation.UnknownField,
 			[]field{{"#/grid/1/1/x", "grid[1][1].x", "", "unknown", "", "grid[1][1].x is not a known field"}}},
-		{"map entry", `{"meta":{"k/1":{"sku":"a","qyt":1}}}`, problem.UnknownField,
+		{"map entry", `{"meta":{"k/1":{"sku":"a","qyt":1}}}`, validation.UnknownField,
 			[]field{{"#/meta/k~11/qyt", "meta[k/1].qyt", "", "unknown", "", "meta[k/1].qyt is not a known field"}}},
-		{"an unknown object is reported, not what it holds", `{"extra":{"a":{"b":1}}}`, problem.UnknownField,
+		{"an unknown object is reported, not what it holds", `{"extra":{"a":{"b":1}}}`, validation.UnknownField,
 			[]field{{"#/extra", "extra", "", "unknown", "", "extra is not a known field"}}},
-		{"escaped name", `{"inner":{"fl\u0061g":true,"\u00e9":1}}`, problem.UnknownField,
+		{"escaped name", `{"inner":{"fl\u0061g":true,"\u00e9":1}}`, validation.UnknownField,
 			[]field{{"#/inner/%C3%A9", "inner.é", "", "unknown", "", "inner.é is not a known field"}}},
-		{"json:\"-\" takes no member", `{"Ignored":"x"}`, problem.UnknownField,
+		{"json:\"-\" takes no member", `{"Ignored":"x"}`, validation.UnknownField,
 			[]field{{"#/Ignored", "Ignored", "", "unknown", "", "Ignored is not a known field"}}},
 		{"anything goes in a map of any", `{"free":{"a":{"b":[{"c":1}]}},"raw":{"x":1}}`, nil, nil},
-		{"a wrong type is reported first: encoding/json checks types either way", `{"nmae":1,"age":"x"}`, problem.InvalidFieldType,
+		{"a wrong type is reported first: encoding/json checks types either way", `{"nmae":1,"age":"x"}`, validation.InvalidFieldType,
 			[]field{{"#/age", "age", "", "type", "integer", "age must be an integer"}}},
 	}
 	d := validation.New(validation.Options{})
@@ -99,7 +99,7 @@ func TestUnknownFieldDeep(t *testing.T) {
 			body := strings.Repeat(`{"kids":[`, tt.depth) + `{"bad":1}` + strings.Repeat(`]}`, tt.depth)
 			start := time.Now()
 			pe := asProblem(t, validation.Decode(jsonRequest(body), new(node)))
-			if pe.Code() != problem.UnknownField {
+			if pe.Code() != validation.UnknownField {
 				t.Fatalf("code = %v, want UNKNOWN_FIELD", pe.Code())
 			}
 			if got := fieldsOrNil(pe); !reflect.DeepEqual(got, tt.want) {
