@@ -12,10 +12,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/problemkit/problemkit/idempotency"
-	"github.com/problemkit/problemkit/idempotency/redisstore"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
-	"github.com/problemkit/problemkit/problemhttp/redislimit"
+	"github.com/problemkit/problemkit/problemredis"
 )
 
 // shared is the state instances share: the idempotency keys and the rate
@@ -53,9 +52,9 @@ func newShared(url string) (*shared, error) {
 		return nil, fmt.Errorf("-redis %s: %w", opt.Addr, err)
 	}
 	return &shared{
-		store: redisstore.New(rdb, redisstore.Options{}),
+		store: problemredis.NewStore(rdb, problemredis.StoreOptions{}),
 		limit: []httprate.Option{
-			httprate.WithLimitCounter(redislimit.New(rdb, redislimit.Options{})),
+			httprate.WithLimitCounter(problemredis.NewCounter(rdb, problemredis.CounterOptions{})),
 			// Redis down: fail closed, as the idempotency keys do.
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
 				problemhttp.WriteError(w, r, problem.ServiceUnavailable.New().WithHeader("Retry-After", strconv.Itoa(1)).Wrap(err))

@@ -20,8 +20,9 @@
 // codes ([KeyMissing] and the others) and their messages are [Feature]:
 // include it in the application's catalog.
 //
-// The default store is a MemoryStore, for one instance. Instances behind
-// one load balancer share a store: package idempotency/redisstore keeps
+// The default store is a [MemoryStore], for one instance. Instances behind
+// one load balancer share a store: the Store of package
+// github.com/problemkit/problemkit/problemredis, a module of its own, keeps
 // the keys on Redis.
 //
 // # What it answers

@@ -15,7 +15,7 @@ import (
 // stored response, another body under the same key a 422.
 func ExampleNew() {
 	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
-	idem := idempotency.New(idempotency.Options{}) // a MemoryStore; see redisstore for several instances
+	idem := idempotency.New(idempotency.Options{}) // a MemoryStore; see problemredis for several instances
 	charges := 0
 	mux := http.NewServeMux()
 	mux.Handle("POST /charges", idem(problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {

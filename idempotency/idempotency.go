@@ -43,7 +43,7 @@ var replayHeaders = []string{
 type Options struct {
 	// Store keeps the keys. Nil means a MemoryStore with the default
 	// bounds, for a single instance; instances that share their clients
-	// share a store (package idempotency/redisstore).
+	// share a store (package problemredis, a module of its own).
 	Store Store
 	// TTL is how long a completed request is kept: its retries are
 	// answered from it until then. Zero means DefaultTTL (24 hours).

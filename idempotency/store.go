@@ -78,7 +78,7 @@ func headerSize(h http.Header) int64 {
 // Claim must be atomic: of concurrent claims of one key, across every
 // instance that shares the store, exactly one succeeds. Every record has
 // an expiry. NewMemoryStore returns one for a single process; package
-// idempotency/redisstore one that several instances share.
+// problemredis (a module of its own) one that several instances share.
 type Store interface {
 	// Claim stores rec, a claim (Done false), under key for lease, if the
 	// key holds no record or one that expired, and returns nil, nil. If

@@ -1,7 +1,6 @@
 package problemhttp_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,25 +15,11 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/problemkit/problemkit/i18n"
+	"github.com/problemkit/problemkit/internal/attack"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
-	"github.com/problemkit/problemkit/upstream"
 	"github.com/problemkit/problemkit/validation"
 )
-
-// templatePayloads are what a client may send hoping it runs as a
-// template. The marker is text that only an evaluation would produce.
-var templatePayloads = []struct{ name, text, marker string }{
-	{"printf", `{{printf "%s-%d" "ssti" 49}}`, "ssti-49"},
-	{"range", "{{range 100000000}}{{end}}", ""},
-	{"dot", "{{.}}", "map["},
-	{"template", `{{template "x"}}`, ""},
-	{"define", `{{define "x"}}defined-x{{end}}`, "defined-x\""},
-	{"comment", "{{/* hidden */}}", ""},
-	{"unbalanced", "{{ {{.field", ""},
-	{"a known member", "{{.field}}", ""},
-	{"very long", "{{" + strings.Repeat("a", 200<<10) + "}}", ""},
-}
 
 var thingNotFound = &problem.Code{
 	Code: "THING_NOT_FOUND", Status: http.StatusNotFound,
@@ -64,29 +49,18 @@ type hostileHeader struct {
 }
 
 // hostileAPI is an API with a route for every channel client text can
-// come in by: body, path, query, headers, an upstream's error body, and a
-// foreign problem document.
+// come in by: body, path, query, headers and a foreign problem document.
+// An upstream's error body is attacked by the problemhttp/test module,
+// which has the upstream package.
 func hostileAPI(t testing.TB, logger *slog.Logger, development bool) http.Handler {
 	t.Helper()
-	catalog := problem.NewCatalog("").MustInclude(validation.Feature, upstream.Feature).MustRegister(thingNotFound)
+	catalog := problem.NewCatalog("").MustInclude(validation.Feature).MustRegister(thingNotFound)
 	bundle, err := i18n.New(i18n.Options{Catalog: catalog})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pl := problemhttp.New(problemhttp.Options{Logger: logger, Catalog: catalog, Localizer: bundle, Development: development})
 	dec := validation.New(validation.Options{EchoValues: true, MaxBytes: 1 << 20})
-
-	// The upstream answers with the payload it is given in its body, as a
-	// problem document and as an OpenAI-style error.
-	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, _ := io.ReadAll(r.Body)
-		w.Header().Set("Content-Type", problem.MediaType)
-		w.WriteHeader(http.StatusBadRequest)
-		doc, _ := json.Marshal(map[string]any{"title": string(p), "detail": string(p), "code": "BAD", "error": map[string]any{"message": string(p)}})
-		_, _ = w.Write(doc)
-	}))
-	t.Cleanup(up.Close)
-	client := upstream.New("echo", upstream.Options{Label: "echo"})
 
 	r := chi.NewRouter()
 	r.Use(pl.Handler)
@@ -114,16 +88,6 @@ func hostileAPI(t testing.TB, logger *slog.Logger, development bool) http.Handle
 	r.Get("/header", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var h hostileHeader
 		return dec.Params(r, &h)
-	}))
-	r.Post("/upstream", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
-		body, _ := io.ReadAll(r.Body)
-		req, _ := http.NewRequestWithContext(r.Context(), http.MethodPost, up.URL, bytes.NewReader(body))
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		return nil
 	}))
 	r.Post("/when", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		var v struct {
@@ -254,11 +218,6 @@ var channels = []channel{
 	}, func(d map[string]any, h http.Header) ([]string, []string) {
 		return nil, []string{member(d, "requestId"), h.Get("X-Request-ID")}
 	}},
-	{"upstream error body", 502, func(base, p string) *http.Request {
-		return post(base+"/upstream", p)
-	}, func(d map[string]any, _ http.Header) ([]string, []string) {
-		return nil, []string{member(d, "title"), member(d, "detail")}
-	}},
 	{"foreign problem document", 409, func(base, p string) *http.Request {
 		return post(base+"/foreign", p)
 	}, func(d map[string]any, _ http.Header) ([]string, []string) {
@@ -287,10 +246,10 @@ func TestClientTextIsData(t *testing.T) {
 		srv := httptest.NewServer(hostileAPI(t, slog.New(slog.DiscardHandler), mode.dev))
 		defer srv.Close()
 		for _, ch := range channels {
-			for _, p := range templatePayloads {
+			for _, p := range attack.TemplatePayloads {
 				for _, lang := range []string{"en", "ko"} {
-					t.Run(mode.name+"/"+ch.name+"/"+p.name+"/"+lang, func(t *testing.T) {
-						req := ch.req(srv.URL, p.text)
+					t.Run(mode.name+"/"+ch.name+"/"+p.Name+"/"+lang, func(t *testing.T) {
+						req := ch.req(srv.URL, p.Text)
 						if req.Header.Get("Accept-Language") == "" {
 							req.Header.Set("Accept-Language", lang)
 						}
@@ -314,20 +273,20 @@ func TestClientTextIsData(t *testing.T) {
 						if err := json.Unmarshal(body, &doc); err != nil {
 							t.Fatalf("not JSON: %v", err)
 						}
-						if p.marker != "" && strings.Contains(string(body), p.marker) {
-							t.Errorf("the payload was evaluated: %q in %.500s", p.marker, body)
+						if p.Marker != "" && strings.Contains(string(body), p.Marker) {
+							t.Errorf("the payload was evaluated: %q in %.500s", p.Marker, body)
 						}
 						if len(body) > 64<<10 {
 							t.Errorf("a %d-byte body: reflection is not bounded", len(body))
 						}
 						holds, never := ch.echoes(doc, resp.Header)
 						for i, got := range holds {
-							if !holdsVerbatim(got, p.text) {
+							if !holdsVerbatim(got, p.Text) {
 								t.Errorf("echo %d = %.300q, want the payload verbatim", i, got)
 							}
 						}
 						for i, got := range never {
-							if strings.Contains(got, p.text) {
+							if strings.Contains(got, p.Text) {
 								t.Errorf("member %d = %.300q holds the payload, and must not", i, got)
 							}
 						}

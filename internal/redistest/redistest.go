@@ -1,26 +1,23 @@
 // Package redistest starts a real redis-server for tests, on a free
 // loopback port, and stops it when the test ends.
 //
-// A test that needs Redis fails when redis-server is not on PATH, with a
-// message that says how to install it: it never skips silently. Set
-// PROBLEMKIT_NO_REDIS=1 to skip those tests on purpose.
+// A test that needs Redis skips when redis-server is not on PATH, with one
+// line that says how to install it, and fails under CI=true (see package
+// testenv).
 package redistest
 
 import (
 	"bufio"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-// SkipEnv is the environment variable that, set to 1, skips the tests that
-// need redis-server instead of failing them.
-const SkipEnv = "PROBLEMKIT_NO_REDIS"
+	"github.com/problemkit/problemkit/internal/testenv"
+)
 
 // Server is a running redis-server.
 type Server struct {
@@ -39,10 +36,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		if os.Getenv(SkipEnv) == "1" {
-			t.Skipf("redis-server is not installed and %s=1: skipping", SkipEnv)
-		}
-		t.Fatalf("this test needs a real redis-server on PATH: install it (apt-get install redis-server), or set %s=1 to skip the tests that need it", SkipEnv)
+		testenv.Missing(t, "redis-server", "apt-get install redis-server")
 	}
 	var last error
 	for range 5 { // a free port can be taken before redis-server binds it

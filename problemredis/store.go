@@ -1,30 +1,4 @@
-// Package redisstore is an idempotency.Store on Redis, for instances that
-// share their clients: a key claimed on one instance is claimed on all of
-// them, so no two instances run the same request.
-//
-//	client := redis.NewClient(&redis.Options{Addr: "localhost:6379", ContextTimeoutEnabled: true, DialerRetries: 1})
-//	idem := idempotency.New(idempotency.Options{Store: redisstore.New(client, redisstore.Options{})})
-//
-// A claim is one atomic SET NX PX; completing and releasing are Lua
-// scripts that act only when the key still holds the caller's claim. Every
-// key has an expiry: the claim's lease, then the completed request's TTL.
-// Values are at most Options.MaxValueBytes; a completed request whose
-// response would not fit is stored without it (its retries get 409
-// DUPLICATE_REQUEST).
-//
-// When Redis cannot be reached, every call returns an error and the
-// middleware answers 503 without running the request. Set
-// ContextTimeoutEnabled on the client, so that the middleware's
-// StoreTimeout bounds a call to a Redis that hangs, and a small
-// DialerRetries (go-redis dials five times, with pauses, by default), so
-// that a Redis that refuses is answered at once. Configure Redis with
-// maxmemory-policy noeviction (writes then fail, and the middleware fails
-// closed) or volatile-ttl: a policy that evicts claims in progress lets a
-// request run twice.
-//
-// Redis holds only hashes of the clients' keys (the middleware hashes
-// them), never the keys themselves.
-package redisstore
+package problemredis
 
 import (
 	"context"
@@ -40,15 +14,15 @@ import (
 	"github.com/problemkit/problemkit/idempotency"
 )
 
-// Defaults of Options.
+// Defaults of StoreOptions.
 const (
-	DefaultPrefix              = "problemkit:idempotency:"
+	DefaultStorePrefix         = "problemkit:idempotency:"
 	DefaultMaxValueBytes int64 = 1 << 20
 )
 
-// Options configures a Store. The zero value means the defaults.
-type Options struct {
-	// Prefix is prepended to every key. Empty means DefaultPrefix.
+// StoreOptions configures a Store. The zero value means the defaults.
+type StoreOptions struct {
+	// Prefix is prepended to every key. Empty means DefaultStorePrefix.
 	Prefix string
 	// MaxValueBytes bounds a value: a completed request whose response
 	// does not fit is stored without it. Zero means DefaultMaxValueBytes
@@ -68,11 +42,11 @@ type Store struct {
 
 var _ idempotency.Store = (*Store)(nil)
 
-// New returns a Store on rdb.
-func New(rdb redis.Scripter, opts Options) *Store {
+// NewStore returns a Store on rdb.
+func NewStore(rdb redis.Scripter, opts StoreOptions) *Store {
 	s := &Store{rdb: rdb, prefix: opts.Prefix, maxValue: opts.MaxValueBytes}
 	if s.prefix == "" {
-		s.prefix = DefaultPrefix
+		s.prefix = DefaultStorePrefix
 	}
 	if s.maxValue <= 0 {
 		s.maxValue = DefaultMaxValueBytes
@@ -123,7 +97,7 @@ func (s *Store) Claim(ctx context.Context, key string, rec *idempotency.Record, 
 		return nil, nil // claimed
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: claim: %w", err)
+		return nil, fmt.Errorf("problemredis: claim: %w", err)
 	}
 	return decode(prev)
 }
@@ -156,7 +130,7 @@ func (s *Store) Release(ctx context.Context, key, token string) error {
 func (s *Store) settle(ctx context.Context, script *redis.Script, key string, args ...any) error {
 	n, err := script.Run(ctx, s.rdb, []string{s.prefix + key}, args...).Int()
 	if err != nil {
-		return fmt.Errorf("redisstore: %w", err)
+		return fmt.Errorf("problemredis: %w", err)
 	}
 	if n != 1 {
 		return idempotency.ErrClaimLost
@@ -164,7 +138,7 @@ func (s *Store) settle(ctx context.Context, script *redis.Script, key string, ar
 	return nil
 }
 
-var errBadToken = errors.New("redisstore: a token must not hold a newline")
+var errBadToken = errors.New("problemredis: a token must not hold a newline")
 
 func encode(rec *idempotency.Record) (string, error) {
 	if strings.Contains(rec.Token, "\n") {
@@ -177,7 +151,7 @@ func encode(rec *idempotency.Record) (string, error) {
 	}
 	js, err := json.Marshal(m)
 	if err != nil {
-		return "", fmt.Errorf("redisstore: encode: %w", err)
+		return "", fmt.Errorf("problemredis: encode: %w", err)
 	}
 	state := "c"
 	if rec.Done {
@@ -194,7 +168,7 @@ func encode(rec *idempotency.Record) (string, error) {
 	return b.String(), nil
 }
 
-var errMalformed = errors.New("redisstore: a malformed value")
+var errMalformed = errors.New("problemredis: a malformed value")
 
 func decode(v string) (*idempotency.Record, error) {
 	if v == "" || v[0] != 'c' && v[0] != 'd' {

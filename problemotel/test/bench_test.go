@@ -1,4 +1,4 @@
-package problemotel_test
+package test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package redisstore_test
+package problemredis_test
 
 import (
 	"context"
@@ -16,10 +16,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/problemkit/problemkit/idempotency"
-	"github.com/problemkit/problemkit/idempotency/redisstore"
 	"github.com/problemkit/problemkit/idempotency/storetest"
 	"github.com/problemkit/problemkit/internal/redistest"
 	"github.com/problemkit/problemkit/problemhttp"
+	"github.com/problemkit/problemkit/problemredis"
 	"github.com/problemkit/problemkit/problemtest"
 )
 
@@ -45,7 +45,7 @@ func TestRedisStore(t *testing.T) {
 			defer mu.Unlock()
 			n++
 			p := fmt.Sprintf("case%d:", n)
-			s := redisstore.New(rdb, redisstore.Options{Prefix: p})
+			s := problemredis.NewStore(rdb, problemredis.StoreOptions{Prefix: p})
 			prefixes[s] = p
 			return s
 		},
@@ -85,7 +85,7 @@ func expireAll(t *testing.T, rdb *redis.Client, prefix string) {
 func TestRedisExpiry(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := newClient(t, srv.Addr)
-	s := redisstore.New(rdb, redisstore.Options{Prefix: "p:"})
+	s := problemredis.NewStore(rdb, problemredis.StoreOptions{Prefix: "p:"})
 	ctx := context.Background()
 	key := strings.Repeat("a", 64)
 	if _, err := s.Claim(ctx, key, &idempotency.Record{Token: "t", Fingerprint: "f"}, 90*time.Second); err != nil {
@@ -124,7 +124,7 @@ func TestRedisExpiry(t *testing.T) {
 func TestRedisValueBound(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := newClient(t, srv.Addr)
-	s := redisstore.New(rdb, redisstore.Options{Prefix: "p:", MaxValueBytes: 4 << 10})
+	s := problemredis.NewStore(rdb, problemredis.StoreOptions{Prefix: "p:", MaxValueBytes: 4 << 10})
 	ctx := context.Background()
 	key := strings.Repeat("a", 64)
 	if _, err := s.Claim(ctx, key, &idempotency.Record{Token: "t", Fingerprint: "f"}, time.Minute); err != nil {
@@ -146,7 +146,7 @@ func TestRedisValueBound(t *testing.T) {
 // TestRedisDown: with Redis refused, hanging, or killed, the middleware
 // fails closed: 503 IDEMPOTENCY_UNAVAILABLE with Retry-After, and the
 // request is never run.
-func TestRedisDown(t *testing.T) {
+func TestStoreRedisDown(t *testing.T) {
 	killed := redistest.Start(t)
 	killedClient := newClient(t, killed.Addr)
 	if err := killedClient.Ping(context.Background()).Err(); err != nil {
@@ -164,7 +164,7 @@ func TestRedisDown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var runs atomic.Int64
-			idem := idempotency.New(idempotency.Options{Store: redisstore.New(tt.rdb, redisstore.Options{}), StoreTimeout: 200 * time.Millisecond})
+			idem := idempotency.New(idempotency.Options{Store: problemredis.NewStore(tt.rdb, problemredis.StoreOptions{}), StoreTimeout: 200 * time.Millisecond})
 			pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 			h := pl.Handler(idem(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { runs.Add(1) })))
 			r := httptest.NewRequest("POST", "/transfers", strings.NewReader(`{}`))
@@ -193,7 +193,7 @@ func TestTwoInstancesOneRedis(t *testing.T) {
 	var runs atomic.Int64
 	release := make(chan struct{})
 	instance := func() http.Handler {
-		idem := idempotency.New(idempotency.Options{Store: redisstore.New(newClient(t, srv.Addr), redisstore.Options{})})
+		idem := idempotency.New(idempotency.Options{Store: problemredis.NewStore(newClient(t, srv.Addr), problemredis.StoreOptions{})})
 		pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 		return pl.Handler(idem(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			runs.Add(1)

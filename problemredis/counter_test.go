@@ -1,4 +1,4 @@
-package redislimit_test
+package problemredis_test
 
 import (
 	"context"
@@ -16,11 +16,11 @@ import (
 	"github.com/problemkit/problemkit/internal/redistest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
-	"github.com/problemkit/problemkit/problemhttp/redislimit"
+	"github.com/problemkit/problemkit/problemredis"
 	"github.com/problemkit/problemkit/problemtest"
 )
 
-var _ httprate.LimitCounter = (*redislimit.Counter)(nil)
+var _ httprate.LimitCounter = (*problemredis.Counter)(nil)
 
 // instance is one server of a limited route whose counts are on rdb.
 func instance(t *testing.T, rdb *redis.Client) http.Handler {
@@ -28,7 +28,7 @@ func instance(t *testing.T, rdb *redis.Client) http.Handler {
 	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 	rl := pl.RateLimit(time.Minute)
 	limit := httprate.LimitBy(3, time.Minute, func(r *http.Request) (string, error) { return r.Header.Get("X-Client"), nil },
-		httprate.WithLimitCounter(redislimit.New(rdb, redislimit.Options{})),
+		httprate.WithLimitCounter(problemredis.NewCounter(rdb, problemredis.CounterOptions{})),
 		httprate.WithLimitHandler(rl.Limited),
 		httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
 			problemhttp.WriteError(w, r, problem.ServiceUnavailable.New().WithHeader("Retry-After", "1").Wrap(err))
@@ -36,12 +36,6 @@ func instance(t *testing.T, rdb *redis.Client) http.Handler {
 	return pl.Handler(limit(rl.Fields(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("ok"))
 	}))))
-}
-
-func newClient(t *testing.T, addr string) *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, MaxRetries: -1, DialerRetries: 1})
-	t.Cleanup(func() { c.Close() })
-	return c
 }
 
 func get(h http.Handler, client string) *httptest.ResponseRecorder {
@@ -97,7 +91,7 @@ func TestSharedAcrossInstances(t *testing.T) {
 
 // TestRedisDown: with Redis gone, the limited route fails closed with a
 // 503 problem, quickly.
-func TestRedisDown(t *testing.T) {
+func TestCounterRedisDown(t *testing.T) {
 	for name, addr := range map[string]string{"refused": redistest.ClosedAddr(t), "hanging": redistest.Blackhole(t)} {
 		t.Run(name, func(t *testing.T) {
 			h := instance(t, newClient(t, addr))

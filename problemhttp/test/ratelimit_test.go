@@ -1,4 +1,4 @@
-package problemhttp_test
+package test
 
 import (
 	"errors"

@@ -1,34 +1,4 @@
-// Package redislimit is a go-chi/httprate LimitCounter on Redis, so that a
-// rate limit counts a client's requests across every instance that shares
-// the Redis: behind a load balancer, a client does not get the limit once
-// per instance.
-//
-//	rl := pl.RateLimit(time.Minute)
-//	limit := httprate.LimitBy(5, time.Minute, clientKey,
-//		httprate.WithLimitCounter(redislimit.New(client, redislimit.Options{})),
-//		httprate.WithLimitHandler(rl.Limited),
-//		httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-//			problemhttp.WriteError(w, r, problem.ServiceUnavailable.New().WithHeader("Retry-After", "1").Wrap(err))
-//		}))
-//	r.With(limit, rl.Fields).Get("/limited", handler)
-//
-// httprate keeps its algorithm (a sliding window over the current and the
-// previous fixed window, aligned to the wall clock) and its X-RateLimit-*
-// headers, so problemhttp.RateLimit's fields work unchanged. This package
-// keeps only the counts: one Redis key per client and window, incremented
-// with INCRBY and expiring after three windows, so Redis holds at most two
-// live keys per client and limiter.
-//
-// When Redis fails, the counter returns the error and httprate calls its
-// error handler: without WithErrorHandler, httprate answers a text 428,
-// which the pipeline turns into a 428 problem; the handler above fails
-// closed with 503 instead. httprate reads a count and increments it in two
-// calls, under a lock of its own process: instances that race at the limit
-// may let a few requests more through, never fewer.
-//
-// Use one Counter per limiter: it takes its window from the limiter.
-// Clients' keys reach Redis only as hashes.
-package redislimit
+package problemredis
 
 import (
 	"context"
@@ -41,19 +11,19 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Defaults of Options.
+// Defaults of CounterOptions.
 const (
-	DefaultPrefix  = "problemkit:ratelimit:"
-	DefaultTimeout = 300 * time.Millisecond
+	DefaultCounterPrefix  = "problemkit:ratelimit:"
+	DefaultCounterTimeout = 300 * time.Millisecond
 )
 
-// Options configures a Counter. The zero value means the defaults.
-type Options struct {
-	// Prefix is prepended to every key. Empty means DefaultPrefix.
+// CounterOptions configures a Counter. The zero value means the defaults.
+type CounterOptions struct {
+	// Prefix is prepended to every key. Empty means DefaultCounterPrefix.
 	Prefix string
 	// Timeout bounds each call to Redis; httprate gives the counter no
 	// context, and calls it under a lock, so keep it short. Zero means
-	// DefaultTimeout (300 ms).
+	// DefaultCounterTimeout (300 ms).
 	Timeout time.Duration
 }
 
@@ -66,14 +36,14 @@ type Counter struct {
 	window  time.Duration
 }
 
-// New returns a Counter on rdb.
-func New(rdb redis.Cmdable, opts Options) *Counter {
+// NewCounter returns a Counter on rdb.
+func NewCounter(rdb redis.Cmdable, opts CounterOptions) *Counter {
 	c := &Counter{rdb: rdb, prefix: opts.Prefix, timeout: opts.Timeout, window: time.Minute}
 	if c.prefix == "" {
-		c.prefix = DefaultPrefix
+		c.prefix = DefaultCounterPrefix
 	}
 	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
+		c.timeout = DefaultCounterTimeout
 	}
 	return c
 }
@@ -101,7 +71,7 @@ func (c *Counter) IncrementBy(key string, currentWindow time.Time, amount int) e
 	pipe.IncrBy(ctx, k, int64(amount))
 	pipe.PExpire(ctx, k, 3*c.window)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("redislimit: increment: %w", err)
+		return fmt.Errorf("problemredis: increment: %w", err)
 	}
 	return nil
 }
@@ -112,7 +82,7 @@ func (c *Counter) Get(key string, currentWindow, previousWindow time.Time) (curr
 	defer cancel()
 	vs, err := c.rdb.MGet(ctx, c.key(key, currentWindow), c.key(key, previousWindow)).Result()
 	if err != nil {
-		return 0, 0, fmt.Errorf("redislimit: get: %w", err)
+		return 0, 0, fmt.Errorf("problemredis: get: %w", err)
 	}
 	return count(vs[0]), count(vs[1]), nil
 }
