@@ -30,16 +30,7 @@ type Error struct {
 	note   string // what Map had to decide, for the log
 }
 
-// Provider is implemented by errors that describe themselves as a problem.
-// The mapper finds a Provider anywhere in an error's chain with errors.As;
-// *Error is one, and so are the upstream package's errors.
-type Provider interface {
-	ProblemError() *Error
-}
-
-var _ Provider = (*Error)(nil)
-
-// ProblemError returns e itself, making every *Error a Provider.
+// ProblemError returns e itself, making every *Error a [Provider].
 func (e *Error) ProblemError() *Error { return e }
 
 // WithDetail sets the detail to fixed text, shown as is in every language

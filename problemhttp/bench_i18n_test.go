@@ -38,8 +38,15 @@ var benchMessages = fstest.MapFS{
 	"en.json": {Data: []byte(`{"USER_NOT_FOUND.title": "User not found", "USER_NOT_FOUND.detail": "No user has the ID {{.userId}}."}`)},
 }
 
-func benchBundle(b *testing.B) *i18n.Bundle {
-	catalog := problem.NewCatalog("").MustInclude(validation.Feature)
+// benchCatalog is the catalog of an application that validates its bodies
+// and declares one code.
+func benchCatalog() *problem.Catalog {
+	return problem.NewCatalog("https://api.example.com/problems/").
+		MustInclude(validation.Feature).
+		MustRegister(benchUserNotFound)
+}
+
+func benchBundle(b *testing.B, catalog *problem.Catalog) *i18n.Bundle {
 	bundle, err := i18n.New(i18n.Options{Catalog: catalog, Files: []fs.FS{benchMessages}, Default: language.English})
 	if err != nil {
 		b.Fatal(err)
@@ -74,8 +81,8 @@ func handWritten404(title, detail, lang string) http.HandlerFunc {
 // 404 (English and Korean) beside a hand-written handler producing the same
 // document and headers, both behind request IDs and panic recovery.
 func BenchmarkLocalizedNotFound(b *testing.B) {
-	catalog := problem.NewCatalog("https://api.example.com/problems/").MustRegister(benchUserNotFound)
-	pl := problemhttp.New(problemhttp.Options{Logger: discard, Catalog: catalog, Localizer: benchBundle(b)})
+	catalog := benchCatalog()
+	pl := problemhttp.New(problemhttp.Options{Logger: discard, Catalog: catalog, Localizer: benchBundle(b, catalog)})
 	ours := chi.NewRouter()
 	ours.Use(pl.Handler)
 	ours.Get("/users/{id}", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -197,8 +204,8 @@ func problemkitValidationUnlogged(b *testing.B) http.Handler {
 }
 
 func validationStack(b *testing.B, logger *slog.Logger) http.Handler {
-	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	pl := problemhttp.New(problemhttp.Options{Logger: logger, Catalog: catalog, Localizer: benchBundle(b)})
+	catalog := benchCatalog()
+	pl := problemhttp.New(problemhttp.Options{Logger: logger, Catalog: catalog, Localizer: benchBundle(b, catalog)})
 	dec := validation.New(validation.Options{})
 	r := chi.NewRouter()
 	r.Use(pl.Handler)

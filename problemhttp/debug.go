@@ -3,22 +3,16 @@ package problemhttp
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/problemkit/problemkit/internal/clip"
 )
 
 // debugInfo is the development-mode debug member: the error, its chain of
-// wrapped errors with their types, the panic stack, and what errors in the
-// chain add through a Debug() map[string]any method (such as an upstream's
-// answer).
+// wrapped errors with their types, and what the first error in the chain
+// with a Debug() map[string]any method adds (a panic's value and stack, an
+// upstream's answer).
 func debugInfo(err error) map[string]any {
 	d := map[string]any{"error": clip.String(err.Error(), clip.Message), "chain": errorChain(err)}
-	var pe *PanicError
-	if errors.As(err, &pe) {
-		d["panic"] = clip.String(fmt.Sprint(pe.Value), clip.Message)
-		d["stack"] = strings.Split(strings.TrimSpace(clip.String(string(pe.Stack), logStackBytes)), "\n")
-	}
 	var dbg interface{ Debug() map[string]any }
 	if errors.As(err, &dbg) {
 		for k, v := range dbg.Debug() {

@@ -2,16 +2,21 @@ package problemhttp
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 
 	"github.com/problemkit/problemkit/internal/members"
 	"github.com/problemkit/problemkit/problem"
 )
 
-// Failure is one failure as the pipeline answers it, handed to
-// Options.OnFailure once, after the problem is built and before it is
-// written and logged. The hook may add extension members to the problem
-// and attributes to the log record; it must not keep the Failure after it
+// Failure is one failure as the pipeline answers it, the one value every
+// stage after the decision reads: it is decided once, from the request and
+// the error, into the status, the problem document, its headers and the
+// log record (see the package doc, "The pipeline"). The response and the
+// record are written from it, and nothing writes back into it, except
+// [Options].OnFailure, which receives it after it is decided and before it
+// is written: the hook may add extension members ([Failure.SetMember]) and
+// log attributes ([Failure.LogAttrs]), and must not keep it after it
 // returns.
 type Failure struct {
 	// Request is the request that failed.
@@ -25,20 +30,29 @@ type Failure struct {
 	// Status is the HTTP status: the problem's, or, when nothing more could
 	// be written, the status the response had already started with.
 	Status int
-	// Problem is the document about to be written, redacted and localized;
-	// nil when nothing could be written (the response had started, or the
+	// Problem is the document to be written, redacted and localized; nil
+	// when nothing can be written (the response had started, or the
 	// connection was hijacked).
 	Problem *problem.Problem
 	// Development reports whether the pipeline runs in development mode
-	// (Options.Development), so that an observer shows no more of Err
+	// ([Options].Development), so that an observer shows no more of Err
 	// than the pipeline does: in production, nothing.
 	Development bool
 
-	attrs   []slog.Attr
-	catalog *problem.Catalog
-	// shared says Problem.Extensions is the Error's own map, copied on
-	// the first SetMember.
-	shared bool
+	e       *problem.Error   // what Err was mapped to
+	id      string           // the request ID
+	lang    string           // the language of the texts, for Content-Language
+	level   slog.Level       // of the record: the failure's, not what reached the client
+	msg     string           // the record's message
+	note    string           // why nothing, or nothing more, was written
+	warning string           // what had to be decided to answer at all
+	panic   *PanicError      // the panic, when Err is one
+	attrs   []slog.Attr      // what OnFailure added to the record
+	whole   bool             // the client gets a whole response: nothing to abort
+	catalog *problem.Catalog // the pipeline's, for Declared
+	shared  bool             // Problem.Extensions is the Error's own map, copied on the first SetMember
+	doc     problem.Problem  // storage for Problem
+	scratch [2]string        // storage for render's Content-Length and Content-Language values
 }
 
 // Declared reports whether Code is one the pipeline's catalog declares,
@@ -63,10 +77,7 @@ func (f *Failure) Route() string { return routePattern(f.Request) }
 // one. It never replaces a standard or problemkit member, nor one the
 // problem already has, and reports whether it set the member.
 func (f *Failure) SetMember(name string, value any) bool {
-	if f.Problem == nil {
-		return false
-	}
-	if members.Reserved(name) {
+	if f.Problem == nil || members.Reserved(name) {
 		return false
 	}
 	if _, taken := f.Problem.Extensions[name]; taken {
@@ -74,9 +85,7 @@ func (f *Failure) SetMember(name string, value any) bool {
 	}
 	if f.shared || f.Problem.Extensions == nil {
 		ext := make(map[string]any, len(f.Problem.Extensions)+1)
-		for k, v := range f.Problem.Extensions {
-			ext[k] = v
-		}
+		maps.Copy(ext, f.Problem.Extensions)
 		f.Problem.Extensions, f.shared = ext, false
 	}
 	f.Problem.Extensions[name] = value

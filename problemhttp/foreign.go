@@ -81,15 +81,17 @@ func (e *ForeignResponseError) Error() string {
 }
 
 // replaceForeign answers, in place of the error response code below the
-// pipeline started with status, the problem for that status: ROUTE_NOT_FOUND
-// for a 404 of a path no route matched (ServeMux's own), METHOD_NOT_ALLOWED
-// with the Allow header the router set, UNAUTHORIZED keeping
-// WWW-Authenticate, and otherwise the generic code of the status (see
-// problem.Generic). Only the allow-listed headers survive. The foreign
-// body that follows is dropped, never buffered.
-func (p *Pipeline) replaceForeign(w *responseWriter, status int) {
+// pipeline started and w holds back, the problem for its status:
+// ROUTE_NOT_FOUND for a 404 of a path no route matched (ServeMux's own),
+// METHOD_NOT_ALLOWED with the Allow header the router set, UNAUTHORIZED
+// keeping WWW-Authenticate, and otherwise the generic code of the status
+// (see problem.Generic). Only the allow-listed headers survive; the foreign
+// body was dropped as it came, never buffered. It is the one place a
+// foreign error response is converted: when that code is done (Handler),
+// or before a failure that comes after it (answer).
+func (p *Pipeline) replaceForeign(w *responseWriter) {
+	status := w.held
 	h := w.Header()
-	ct := h.Get("Content-Type")
 	for k := range h {
 		if !keptHeaders[k] && !strings.HasPrefix(k, "Access-Control-") && k != p.idHeader && !p.keepHeaders[k] {
 			delete(h, k)
@@ -111,9 +113,10 @@ func (p *Pipeline) replaceForeign(w *responseWriter, status int) {
 		e.With("retryAfter", retry)
 	}
 	note := fmt.Sprintf("a %d response written below the pipeline, replaced by the problem %s", status, code.Code)
-	cause := &ForeignResponseError{Status: status, ContentType: ct}
-	p.respondNoted(w.ResponseWriter, r, e.Wrap(cause), note)
-	w.started, w.status, w.replaced = true, code.Status, true
+	cause := &ForeignResponseError{Status: status, ContentType: w.heldType}
+	w.held = 0
+	p.respond(w.ResponseWriter, r, e.Wrap(cause), w.st.id, progress{}, note)
+	w.status, w.answered = code.Status, true
 }
 
 // routeMatched reports whether a route took the request: ServeMux sets the

@@ -3,7 +3,11 @@ package problemhttp
 import (
 	"net"
 	"net/http"
+	"sync"
 )
+
+// defaultPipeline answers the failures of requests outside any pipeline.
+var defaultPipeline = sync.OnceValue(func() *Pipeline { return New(Options{}) })
 
 // Handle adapts a handler that returns its failure instead of writing it:
 // a nil error means it wrote its response; a non-nil error is answered as a
@@ -44,14 +48,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		p = s.p
 	}
 	p.answer(w, r, err)
-}
-
-// answer runs the pipeline for err and aborts the response when it had
-// already started.
-func (p *Pipeline) answer(w http.ResponseWriter, r *http.Request, err error) {
-	if !p.respond(w, r, err) {
-		abort(w, r)
-	}
 }
 
 // abort ends a response that started and cannot be finished, so that the

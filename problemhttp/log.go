@@ -29,34 +29,15 @@ const (
 	logWarningBytes = 512
 )
 
-// logRecord is the last stage: the one record of a failure, with status
-// the status sent (0 when nothing was). 5xx are logged at error level, 499
-// at info, other 4xx at the configured client level: the level follows the
-// failure, not what reached the client (a 500 after a 200 was already sent
-// is still a server error). It records what the server needs and nothing
-// the client sent that could be secret: no headers, no body, no field
-// values. Every attribute is cut to its size (see logPathBytes and the
-// others).
-func (p *Pipeline) logRecord(f *failure, status int) {
-	r, e := f.r, f.e
-	level := p.clientLevel
-	switch severity := e.Code().Status; {
-	case severity >= 500:
-		level = slog.LevelError
-	case severity == problem.ClientClosedRequest.Status:
-		level = slog.LevelInfo
-	}
+// logRecord is the last stage: the one record of a failure, at the level
+// decide chose. It records what the server needs and nothing the client
+// sent that could be secret: no headers, no body, no field values. Every
+// attribute is cut to its size (see logPathBytes and the others).
+func (p *Pipeline) logRecord(f *Failure) {
+	r := f.Request
 	ctx := r.Context()
-	if !p.log.Enabled(ctx, level) {
+	if !p.log.Enabled(ctx, f.level) {
 		return
-	}
-	route := routePattern(r)
-	msg := "request failed"
-	switch {
-	case f.pe != nil:
-		msg = "panic recovered"
-	case e.Code() == problem.ClientClosedRequest:
-		msg = "client closed request"
 	}
 	// The attributes are gathered on the stack and added at once: the
 	// record then grows its storage once.
@@ -64,16 +45,16 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	attrs := append(buf[:0],
 		slog.String("requestId", clip.Log(f.id, logIDBytes)),
 		slog.String("method", clip.Log(r.Method, logMethodBytes)),
-		slog.String("route", clip.Log(route, logRouteBytes)),
+		slog.String("route", clip.Log(routePattern(r), logRouteBytes)),
 		slog.String("path", clip.Log(r.URL.Path, logPathBytes)),
-		slog.Int("status", status),
-		slog.String("code", clip.Log(e.Code().Code, logCodeBytes)),
+		slog.Int("status", f.Status),
+		slog.String("code", clip.Log(f.Code.Code, logCodeBytes)),
 	)
-	if fields := e.Fields(); len(fields) > 0 {
+	if fields := f.e.Fields(); len(fields) > 0 {
 		attrs = append(attrs, slog.String("fields", fieldRules(fields)))
 	}
 	attrs = append(attrs, slog.String("error", clip.Log(f.errorText(), logErrorBytes)))
-	if pe := f.pe; pe != nil {
+	if pe := f.panic; pe != nil {
 		attrs = append(attrs,
 			slog.String("panic", clip.Log(fmt.Sprint(pe.Value), logPanicBytes)),
 			slog.String("stack", clip.Log(string(pe.Stack), logStackBytes)))
@@ -87,7 +68,7 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 	attrs = append(attrs, f.attrs...)
 	// The record goes to the handler directly, with no source: slog's
 	// Logger would walk the stack for a call site, which is the pipeline's.
-	rec := slog.NewRecord(time.Now(), level, msg, 0)
+	rec := slog.NewRecord(time.Now(), f.level, f.msg, 0)
 	rec.AddAttrs(attrs...)
 	_ = p.log.Handler().Handle(ctx, rec)
 }
@@ -96,14 +77,14 @@ func (p *Pipeline) logRecord(f *failure, status int) {
 // except for the common case of a 4xx code's Error returned as it is and
 // answered in English, whose text is its code, the detail the client got
 // (not redacted: a 4xx), which need not be rendered again, and its cause.
-func (f *failure) errorText() string {
-	if f.err != error(f.e) || f.lang != "en" || f.doc.Detail == "" || f.e.Code().Status >= 500 {
-		return f.err.Error()
+func (f *Failure) errorText() string {
+	if f.Err != error(f.e) || f.lang != "en" || f.doc.Detail == "" || f.Code.Status >= 500 {
+		return f.Err.Error()
 	}
 	if cause := f.e.Unwrap(); cause != nil {
-		return f.e.Code().Code + ": " + f.doc.Detail + ": " + cause.Error()
+		return f.Code.Code + ": " + f.doc.Detail + ": " + cause.Error()
 	}
-	return f.e.Code().Code + ": " + f.doc.Detail
+	return f.Code.Code + ": " + f.doc.Detail
 }
 
 // routePattern is the route r matched: ServeMux's pattern ("GET

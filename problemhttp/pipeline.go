@@ -158,6 +158,9 @@ func (p *Pipeline) Handler(next http.Handler) http.Handler {
 		}
 		defer p.recoverPanic(s.w, r)
 		next.ServeHTTP(s.w, r)
+		if s.w.held != 0 {
+			p.replaceForeign(s.w) // an error response from below, held back until it was done
+		}
 	})
 }
 

@@ -59,7 +59,7 @@ func (rl *RateLimit) Fields(next http.Handler) http.Handler {
 // its counter fails (a Redis that is down), and the error handler's answer
 // stands.
 func (rl *RateLimit) Limited(w http.ResponseWriter, r *http.Request) {
-	if s := stateFrom(r.Context()); s != nil && s.w != nil && s.w.started {
+	if s := stateFrom(r.Context()); s != nil && s.w != nil && s.w.committed() {
 		return
 	}
 	h := w.Header()

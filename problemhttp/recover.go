@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
+
+	"github.com/problemkit/problemkit/internal/clip"
+	"github.com/problemkit/problemkit/problem"
 )
 
 // PanicError is the error a recovered panic becomes: the panic value and the
@@ -25,6 +29,23 @@ func (e *PanicError) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
 }
+
+// ProblemError returns the problem of every panic, whatever its value: a
+// 500 INTERNAL_ERROR. A panic is a bug; nothing of it is shown in
+// production.
+func (e *PanicError) ProblemError() *problem.Error { return problem.InternalError.New() }
+
+// Debug returns what development mode shows of the panic in the debug
+// member: its value and the stack, one line per entry, each cut to its
+// size.
+func (e *PanicError) Debug() map[string]any {
+	return map[string]any{
+		"panic": clip.String(fmt.Sprint(e.Value), clip.Message),
+		"stack": strings.Split(strings.TrimSpace(clip.String(string(e.Stack), logStackBytes)), "\n"),
+	}
+}
+
+var _ problem.Provider = (*PanicError)(nil)
 
 // recoverPanic, deferred by Handler, turns a panic into a 500 problem and
 // one error-level record with the stack; see Handler.

@@ -28,21 +28,22 @@ var (
 	hdrVary        = []string{"Accept, Accept-Language"}
 )
 
-// render is the fourth stage: it encodes the document, as problem+json or,
-// when the client ranks it higher, problem+xml, and writes it with its
-// headers. HEAD requests get the headers only.
-func (p *Pipeline) render(w http.ResponseWriter, f *failure) {
-	r := f.r
+// render writes the failure's problem, as problem+json or, when the client
+// ranks it higher, problem+xml, with its headers; HEAD requests get the
+// headers only. It only reads f.
+func (p *Pipeline) render(w http.ResponseWriter, f *Failure) {
+	r := f.Request
 	xmlOut := prefersXML(r.Header.Get("Accept"))
 	buf := bodyPool.Get().(*[]byte)
-	body, ctype, err := encode((*buf)[:0], &f.doc, xmlOut)
+	body, ctype, err := encode((*buf)[:0], f.Problem, xmlOut)
 	if err != nil {
 		// An extension member that cannot be encoded (a channel, a
 		// cyclic value): answer without the extensions rather than fail.
 		p.log.LogAttrs(r.Context(), slog.LevelError, "problemkit: cannot encode problem",
 			slog.String("requestId", clip.Log(f.id, logIDBytes)), slog.String("error", clip.Log(err.Error(), logErrorBytes)))
-		f.doc.Extensions = nil
-		body, ctype, _ = encode((*buf)[:0], &f.doc, xmlOut)
+		doc := *f.Problem
+		doc.Extensions = nil
+		body, ctype, _ = encode((*buf)[:0], &doc, xmlOut)
 	}
 	h := clearStale(w)
 	for k, vs := range f.e.Header() {
@@ -51,9 +52,10 @@ func (p *Pipeline) render(w http.ResponseWriter, f *failure) {
 		// rather than append into its array.
 		h[http.CanonicalHeaderKey(k)] = slices.Clip(vs)
 	}
+	hv := &f.scratch // storage for the header values: no allocation of their own
 	if f.lang != "" {
-		f.hdr[1] = f.lang
-		h["Content-Language"] = f.hdr[1:2:2]
+		hv[1] = f.lang
+		h["Content-Language"] = hv[1:2:2]
 	}
 	if _, ok := h["Vary"]; ok {
 		addVary(h, "Accept")
@@ -61,8 +63,8 @@ func (p *Pipeline) render(w http.ResponseWriter, f *failure) {
 	} else {
 		h["Vary"] = hdrVary
 	}
-	f.hdr[0] = strconv.Itoa(len(body))
-	p.send(w, r, f.doc.Status, ctype, body, f.id, f.hdr[0:1:1])
+	hv[0] = strconv.Itoa(len(body))
+	p.send(w, r, f.Status, ctype, body, f.id, hv[0:1:1])
 	if cap(body) <= maxPooledBody {
 		*buf = body[:0]
 		bodyPool.Put(buf)
@@ -82,8 +84,8 @@ func clearStale(w http.ResponseWriter) http.Header {
 
 // send writes a problem body with the headers every problem carries: its
 // content type and length, no-store, nosniff and the request ID. HEAD
-// requests get the headers only.
-// The header value slices are the caller's: clen holds Content-Length.
+// requests get the headers only. clen holds the Content-Length: the
+// caller's storage.
 func (p *Pipeline) send(w http.ResponseWriter, r *http.Request, status int, ctype string, body []byte, id string, clen []string) {
 	h := w.Header()
 	switch ctype {

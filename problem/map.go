@@ -8,6 +8,27 @@ import (
 	"slices"
 )
 
+// This file is where an error is recognised: every way an error can say
+// what it is, tried in one order by Catalog.Map.
+
+// Provider is implemented by errors that describe themselves as a problem.
+// Map finds a Provider anywhere in an error's chain with errors.As; every
+// *Error is one, and so are the upstream package's errors.
+type Provider interface {
+	ProblemError() *Error
+}
+
+var _ Provider = (*Error)(nil)
+
+// The methods an error of a package that does not import problemkit may
+// have, found anywhere in its chain (see Catalog.Map).
+type (
+	coder      interface{ ErrorCode() string }
+	statuser   interface{ StatusCode() int }
+	extender   interface{ ProblemExtensions() map[string]any }
+	documenter interface{ Problem() *Problem }
+)
+
 // MapError maps every error that errors.Is target — such as sql.ErrNoRows
 // — to code, keeping the error as the cause. Register mappings at
 // start-up, with the codes.
@@ -33,19 +54,24 @@ func (c *Catalog) MapFunc(f func(error) *Error) *Catalog {
 // non-nil err. It tries, in this order, and returns the first that
 // matches:
 //
-//  1. a Provider anywhere in the chain (every *Error is one);
+//  1. a Provider anywhere in the chain: every *Error, and errors that
+//     describe themselves, such as the upstream package's;
 //  2. the mappings of MapError and MapFunc, in registration order;
 //  3. an error with a Problem() *Problem method, such as a decoded problem
-//     of another API;
+//     of another API: a 4xx keeps its texts as literals, a 5xx keeps
+//     nothing of its own, and a code the catalog declares brings its
+//     declaration;
 //  4. an error with ErrorCode() string and/or StatusCode() int methods, so
 //     that domain packages need not import problemkit: a code the catalog
 //     declares brings its declaration (whatever the status says); a status
 //     alone, or with a code the catalog lacks, brings the generic code of
-//     the status (BadRequest, Conflict, …); a code the catalog lacks
-//     without a status is an InternalError. Such an error carries extension
-//     members with a ProblemExtensions() map[string]any method (for 4xx
-//     only). What had to be decided is in the Error's Note, for the log;
-//  5. context.DeadlineExceeded, as Timeout;
+//     the status (see Generic); a code the catalog lacks without a status
+//     is an InternalError. Such an error carries extension members with a
+//     ProblemExtensions() map[string]any method (for 4xx only). What had to
+//     be decided is in the Error's Note, for the log;
+//  5. context.DeadlineExceeded, as Timeout; context.Canceled, as
+//     ClientClosedRequest (the pipeline answers 500 instead when the
+//     client is in fact still there: the server cancelled its own work);
 //  6. anything else, as InternalError, with the error kept as the cause.
 //
 // Every step looks through %w wrapping and errors.Join. The *Error a
@@ -74,14 +100,14 @@ func (c *Catalog) Map(err error) *Error {
 			}
 		}
 	}
-	var pp interface{ Problem() *Problem }
-	if errors.As(err, &pp) {
-		if doc := pp.Problem(); doc != nil {
-			return c.fromProblem(doc, err)
+	var doc documenter
+	if errors.As(err, &doc) {
+		if d := doc.Problem(); d != nil {
+			return c.fromProblem(d, err)
 		}
 	}
-	var ec interface{ ErrorCode() string }
-	var sc interface{ StatusCode() int }
+	var ec coder
+	var sc statuser
 	hasCode, hasStatus := errors.As(err, &ec), errors.As(err, &sc)
 	if hasCode || hasStatus {
 		status := 0
@@ -96,8 +122,11 @@ func (c *Catalog) Map(err error) *Error {
 			return e
 		}
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		return Timeout.New().Wrap(err)
+	case errors.Is(err, context.Canceled):
+		return ClientClosedRequest.New().Wrap(err)
 	}
 	return InternalError.New().Wrap(err)
 }
@@ -152,7 +181,7 @@ func (c *Catalog) fromDuck(name string, status int, err error) *Error {
 		}
 	}
 	e := code.New().Wrap(err).noted(note)
-	var ext interface{ ProblemExtensions() map[string]any }
+	var ext extender
 	if code.Status < 500 && errors.As(err, &ext) {
 		// A 5xx keeps nothing of its own: its members may be internals.
 		for k, v := range ext.ProblemExtensions() {

@@ -196,7 +196,8 @@ func TestMap(t *testing.T) {
 		{name: "4. both, non-error status", err: bothBadStatus, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: bothBadStatus}},
 		{name: "4. StatusCode before DeadlineExceeded", err: duckBeforeDeadline, want: generic(problem.NotFound, duckBeforeDeadline)},
 		{name: "5. DeadlineExceeded wrapped", err: deadline, want: builtin(problem.Timeout, problem.Timeout.Detail, deadline)},
-		{name: "6. Canceled is not a timeout", err: canceled, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: canceled}},
+		{name: "5. Canceled is a client that went away, not a timeout", err: canceled, want: mapped{code: "CLIENT_CLOSED_REQUEST", status: 499, typ: problem.BlankType,
+			title: "Client Closed Request", detail: string(problem.ClientClosedRequest.Detail), cause: canceled}},
 		{name: "6. unknown error", err: unknown, want: mapped{code: "INTERNAL_ERROR", status: 500, typ: problem.BlankType, title: "Internal Server Error", detail: internalDetail, cause: unknown}},
 	}
 	for _, tt := range tests {
