@@ -35,6 +35,11 @@ func (p *Pipeline) decide(r *http.Request, err error, id string, at progress, wa
 	f.e = p.mapError(r, err, f.panic != nil)
 	f.Code = f.e.Code()
 	f.warning = cmp.Or(warning, f.e.Note())
+	if f.warning == "" && !f.Declared() {
+		// Answered all the same, in English and under a type URI of the
+		// catalog's base; the docs and the translations lack it.
+		f.warning = "code " + clip.String(f.Code.Code, logCodeBytes) + " is not in the pipeline's catalog: register it, or include the feature that declares it, so that it is documented and translated"
+	}
 	f.level, f.msg = p.severity(f)
 	switch {
 	case at.hijacked:
