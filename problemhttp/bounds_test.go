@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/problemkit/problemkit/internal/pipetest"
 )
 
 // maxLogLine is the promise of docs/security.md: a record stays below
@@ -80,7 +82,7 @@ func TestReflectionIsBounded(t *testing.T) {
 		for _, dev := range []bool{false, true} {
 			for _, tt := range tests {
 				t.Run(fmt.Sprintf("%s/development=%v/%s", hh.name, dev, tt.name), func(t *testing.T) {
-					out := &logs{}
+					out := &pipetest.Logs{}
 					srv := httptest.NewServer(hostileAPI(t, slog.New(hh.new(out)), dev))
 					defer srv.Close()
 					resp, err := tt.send(t, srv.URL)

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 )
@@ -20,7 +21,7 @@ import (
 func TestOnFailure(t *testing.T) {
 	var calls atomic.Int32
 	var seen problemhttp.Failure
-	logs := &logs{}
+	logs := &pipetest.Logs{}
 	pl := problemhttp.New(problemhttp.Options{
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 		OnFailure: func(f *problemhttp.Failure) {
@@ -33,7 +34,7 @@ func TestOnFailure(t *testing.T) {
 			f.LogAttrs(slog.String("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"))
 		},
 	})
-	r := newRouter(pl)
+	r := pipetest.NewRouter(pl)
 	r.Get("/fail", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 		return errors.New("dial db-7.internal: refused")
 	}))
@@ -51,7 +52,7 @@ func TestOnFailure(t *testing.T) {
 		seen.Request.URL.Path != "/fail" || seen.Err.Error() != "dial db-7.internal: refused" {
 		t.Errorf("%d calls, last %+v", calls.Load(), seen)
 	}
-	if rec0 := logs.one(t); rec0["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" {
+	if rec0 := logs.One(t); rec0["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" {
 		t.Errorf("record = %v", rec0)
 	}
 
@@ -77,12 +78,12 @@ func TestFailureRoute(t *testing.T) {
 		router           func(*problemhttp.Pipeline) http.Handler
 	}{
 		{"chi", "/users/7", "/users/{id}", false, func(pl *problemhttp.Pipeline) http.Handler {
-			r := newRouter(pl)
+			r := pipetest.NewRouter(pl)
 			r.Get("/users/{id}", fail)
 			return r
 		}},
 		{"chi 404", "/nope/7", "", true, func(pl *problemhttp.Pipeline) http.Handler {
-			r := newRouter(pl)
+			r := pipetest.NewRouter(pl)
 			r.Get("/users/{id}", fail)
 			return r
 		}},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
@@ -180,11 +181,11 @@ func TestForeignErrorResponses(t *testing.T) {
 // TestForeignErrorsLogged: a replaced response is logged once, with what
 // was written and a warning that says it was replaced.
 func TestForeignErrorsLogged(t *testing.T) {
-	logs := &logs{}
+	logs := &pipetest.Logs{}
 	h := foreignRouters(problemhttp.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})["ServeMux"]
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/auth", nil))
-	r := logs.one(t)
+	r := logs.One(t)
 	if r["code"] != "UNAUTHORIZED" || r["status"] != float64(401) || r["level"] != "INFO" || r["route"] != "GET /auth" ||
 		!strings.HasSuffix(r["error"].(string), "a handler or middleware wrote a 401 text/plain; charset=utf-8") ||
 		r["warning"] != "a 401 response written below the pipeline, replaced by the problem UNAUTHORIZED" {
@@ -273,7 +274,7 @@ func TestFailureAfterReplacedResponse(t *testing.T) {
 	for _, mux := range []string{"chi", "ServeMux"} {
 		for _, tt := range tests {
 			t.Run(mux+"/"+tt.name, func(t *testing.T) {
-				logs := &logs{}
+				logs := &pipetest.Logs{}
 				h := foreignRouters(problemhttp.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})[mux]
 				srv := httptest.NewServer(h)
 				defer srv.Close()
@@ -291,7 +292,7 @@ func TestFailureAfterReplacedResponse(t *testing.T) {
 					p.Code != "BAD_REQUEST" || p.RequestID == "" || strings.Contains(string(body), "bad input") {
 					t.Fatalf("%d %s %s, want the BAD_REQUEST problem", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 				}
-				recs := logs.records(t)
+				recs := logs.Records(t)
 				if len(recs) != 2 {
 					t.Fatalf("%d records, want the replacement's and the later failure's: %s", len(recs), logs)
 				}

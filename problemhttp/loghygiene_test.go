@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
 )
@@ -223,7 +224,7 @@ func TestLogHygiene(t *testing.T) {
 	for _, hh := range hygHandlers {
 		for _, tt := range tests {
 			t.Run(hh.name+"/"+tt.name, func(t *testing.T) {
-				out := &logs{}
+				out := &pipetest.Logs{}
 				h := hygRouter(hh.new(out))
 				tt.send(t, h)
 

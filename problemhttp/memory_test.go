@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
 )
@@ -35,7 +36,7 @@ func TestTricklingClientsHoldLittle(t *testing.T) {
 	entered := make(chan struct{}, clients)
 	pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 	dec := validation.New(validation.Options{})
-	r := newRouter(pl)
+	r := pipetest.NewRouter(pl)
 	r.Post("/body", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		entered <- struct{}{}
 		var v map[string]any

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/problemtest"
@@ -79,8 +80,8 @@ func TestPanicInsideThePipelineItself(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(problemhttp.Options{Development: !tt.production, Catalog: testCatalog(), Localizer: tt.localizer})
-			r := newRouter(pl)
+			pl, logs := pipetest.NewPipeline(problemhttp.Options{Development: !tt.production, Catalog: testCatalog(), Localizer: tt.localizer})
+			r := pipetest.NewRouter(pl)
 			r.Get("/fail", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 			r.Get("/ok", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
 			srv := httptest.NewServer(r)
@@ -110,7 +111,7 @@ func TestPanicInsideThePipelineItself(t *testing.T) {
 				t.Errorf("X-Content-Type-Options = %q", got)
 			}
 
-			rec := logs.eventually(t) // exactly one record
+			rec := logs.Eventually(t) // exactly one record
 			if rec["level"] != "ERROR" || rec["requestId"] != p.RequestID {
 				t.Errorf("log record = %v, want one error record with the request ID", rec)
 			}
@@ -141,8 +142,8 @@ func (ppMarshalRefuser) MarshalJSON() ([]byte, error) { return nil, errors.New("
 // extension member that cannot be encoded is dropped, the problem is still
 // answered in full, and the encoding error gets a record of its own.
 func TestUnencodableExtension(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{Catalog: testCatalog()})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{Catalog: testCatalog()})
+	r := pipetest.NewRouter(pl)
 	r.Get("/fail", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 		return userNotFound.New().With("userId", 7).With("owner", ppMarshalRefuser{})
 	}))
@@ -154,7 +155,7 @@ func TestUnencodableExtension(t *testing.T) {
 	if len(p.Extensions) != 0 {
 		t.Errorf("extensions %v, want all dropped", p.Extensions)
 	}
-	recs := logs.records(t)
+	recs := logs.Records(t)
 	if len(recs) != 2 || recs[0]["msg"] != "problemkit: cannot encode problem" || recs[0]["level"] != "ERROR" ||
 		recs[1]["msg"] != "request failed" || recs[1]["requestId"] != p.RequestID {
 		t.Errorf("records = %v, want the encoding error, then the failure's own record", recs)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problemhttp"
 )
 
@@ -26,8 +27,8 @@ func TestPanicBecomesProblem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(problemhttp.Options{Development: !tt.production})
-			r := newRouter(pl)
+			pl, logs := pipetest.NewPipeline(problemhttp.Options{Development: !tt.production})
+			r := pipetest.NewRouter(pl)
 			r.Get("/panic", func(http.ResponseWriter, *http.Request) { panic(tt.value) })
 			rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/panic", nil))
 			checkProblem(t, rec, p, 500, "INTERNAL_ERROR")
@@ -37,7 +38,7 @@ func TestPanicBecomesProblem(t *testing.T) {
 					t.Errorf("production body leaks %q: %s", leak, body)
 				}
 			}
-			rec0 := logs.one(t)
+			rec0 := logs.One(t)
 			if rec0["level"] != "ERROR" || rec0["msg"] != "panic recovered" || rec0["requestId"] != p.RequestID {
 				t.Errorf("log record = %v", rec0)
 			}
@@ -52,8 +53,8 @@ func TestPanicBecomesProblem(t *testing.T) {
 }
 
 func TestErrAbortHandlerIsRepanicked(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/abort", func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })
 	defer func() {
 		if v := recover(); v != http.ErrAbortHandler {
@@ -70,8 +71,8 @@ func TestErrAbortHandlerIsRepanicked(t *testing.T) {
 // TestPanicAfterPartialWrite runs over a real connection: the client must
 // see a broken response, never a problem glued to the half-written body.
 func TestPanicAfterPartialWrite(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/stream", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"items":[1,2,`)
@@ -98,15 +99,15 @@ func TestPanicAfterPartialWrite(t *testing.T) {
 	if strings.Contains(string(body), "INTERNAL_ERROR") || string(body) != `{"items":[1,2,` {
 		t.Errorf("body = %q: a problem was appended", body)
 	}
-	rec0 := logs.eventually(t)
+	rec0 := logs.Eventually(t)
 	if rec0["level"] != "ERROR" || !strings.Contains(rec0["note"].(string), "response started") || rec0["panic"] != "stream source failed" {
 		t.Errorf("log record = %v", rec0)
 	}
 }
 
 func TestHijackedConnectionLeftAlone(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/ws", func(w http.ResponseWriter, r *http.Request) {
 		conn, buf, err := http.NewResponseController(w).Hijack()
 		if err != nil {
@@ -132,7 +133,7 @@ func TestHijackedConnectionLeftAlone(t *testing.T) {
 	if !strings.HasSuffix(string(got), "hello") || strings.Contains(string(got), "problem") {
 		t.Errorf("hijacked connection got %q", got)
 	}
-	rec0 := logs.eventually(t)
+	rec0 := logs.Eventually(t)
 	if rec0["level"] != "ERROR" || !strings.Contains(rec0["note"].(string), "hijacked") {
 		t.Errorf("log record = %v", rec0)
 	}

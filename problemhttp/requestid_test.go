@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problemhttp"
 )
 
@@ -33,8 +34,8 @@ func TestRequestID(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, _ := newPipeline(problemhttp.Options{})
-			r := newRouter(pl)
+			pl, _ := pipetest.NewPipeline(problemhttp.Options{})
+			r := pipetest.NewRouter(pl)
 			var fromCtx string
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) {
 				fromCtx, _ = problemhttp.RequestIDFromContext(r.Context())
@@ -63,7 +64,7 @@ func TestRequestID(t *testing.T) {
 }
 
 func TestRequestIDsAreUniqueAndOrdered(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
 	h := pl.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	seen := make(map[string]bool)
 	prev := ""
@@ -82,8 +83,8 @@ func TestRequestIDsAreUniqueAndOrdered(t *testing.T) {
 }
 
 func TestRequestIDHeaderIsConfigurable(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{RequestIDHeader: "x-correlation-id"})
-	r := newRouter(pl)
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{RequestIDHeader: "x-correlation-id"})
+	r := pipetest.NewRouter(pl)
 	req := httptest.NewRequest(http.MethodGet, "/nope", nil)
 	req.Header.Set("X-Correlation-Id", "corr-1")
 	req.Header.Set("X-Request-ID", "ignored")
@@ -107,7 +108,7 @@ func TestContextWithRequestID(t *testing.T) {
 }
 
 func TestRequestIDsUniqueUnderConcurrency(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
 	h := pl.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	const workers, each = 8, 500
 	ids := make(chan string, workers*each)
@@ -137,9 +138,9 @@ func TestRequestIDsUniqueUnderConcurrency(t *testing.T) {
 // TestRequestIDMountedTwice: a sub-router with the pipeline too keeps the
 // ID the outer one assigned, so everything between them logs the same ID.
 func TestRequestIDMountedTwice(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
 	var outer, inner string
-	r := newRouter(pl)
+	r := pipetest.NewRouter(pl)
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			outer, _ = problemhttp.RequestIDFromContext(r.Context())

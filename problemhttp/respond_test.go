@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/validation"
@@ -170,8 +171,8 @@ func TestErrorsBecomeProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(problemhttp.Options{Development: !tt.production, Catalog: testCatalog()})
-			r := newRouter(pl)
+			pl, logs := pipetest.NewPipeline(problemhttp.Options{Development: !tt.production, Catalog: testCatalog()})
+			r := pipetest.NewRouter(pl)
 			r.Get("/things/{id}", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 
 			rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/things/7", nil))
@@ -202,7 +203,7 @@ func TestErrorsBecomeProblems(t *testing.T) {
 					t.Errorf("body leaks %q: %s", h, rec.Body)
 				}
 			}
-			rec0 := logs.one(t)
+			rec0 := logs.One(t)
 			if rec0["requestId"] != p.RequestID || rec0["code"] != tt.code || rec0["status"] != float64(tt.status) {
 				t.Errorf("log record does not describe the failure: %v", rec0)
 			}
@@ -228,8 +229,8 @@ func TestTypeURIs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, _ := newPipeline(problemhttp.Options{Catalog: testCatalog()})
-			r := newRouter(pl)
+			pl, _ := pipetest.NewPipeline(problemhttp.Options{Catalog: testCatalog()})
+			r := pipetest.NewRouter(pl)
 			r.Get("/", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 			_, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/", nil))
 			if p.Type != tt.want {
@@ -240,8 +241,8 @@ func TestTypeURIs(t *testing.T) {
 }
 
 func TestDevelopmentDebugMember(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{Development: true})
-	r := newRouter(pl)
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{Development: true})
+	r := pipetest.NewRouter(pl)
 	r.Get("/err", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 		return fmt.Errorf("load user: %w", sql.ErrNoRows)
 	}))
@@ -269,8 +270,8 @@ func TestDevelopmentDebugMember(t *testing.T) {
 }
 
 func TestRegisteredSentinel(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{Catalog: testCatalog().MapError(sql.ErrNoRows, userNotFound)})
-	r := newRouter(pl)
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{Catalog: testCatalog().MapError(sql.ErrNoRows, userNotFound)})
+	r := pipetest.NewRouter(pl)
 	r.Get("/", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error {
 		return fmt.Errorf("select user: %w", sql.ErrNoRows)
 	}))
@@ -279,8 +280,8 @@ func TestRegisteredSentinel(t *testing.T) {
 }
 
 func TestRenderedHeaders(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/busy", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		// Headers meant for the success response must not survive.
 		w.Header().Set("Content-Type", "application/json")
@@ -310,10 +311,10 @@ func TestRenderedHeaders(t *testing.T) {
 // across requests: rendering must never append into the Error's own array
 // (concurrent requests would race on it).
 func TestProblemHeadersNotAliased(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
 	shared := problem.ServiceUnavailable.New().
 		WithHeader("Vary", "Origin").WithHeader("Vary", "X-A").WithHeader("Vary", "X-B")
-	r := newRouter(pl)
+	r := pipetest.NewRouter(pl)
 	r.Get("/busy", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return shared }))
 	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/busy", nil))
 	checkProblem(t, rec, p, 503, "SERVICE_UNAVAILABLE")
@@ -327,8 +328,8 @@ func TestProblemHeadersNotAliased(t *testing.T) {
 }
 
 func TestHEADHasNoBody(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Head("/gone", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return userNotFound.New() }))
 	srv := httptest.NewServer(r)
 	defer srv.Close()
@@ -350,8 +351,8 @@ func TestHEADHasNoBody(t *testing.T) {
 }
 
 func TestNotFoundAndMethodNotAllowed(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/users/{id}", func(http.ResponseWriter, *http.Request) {})
 	r.Delete("/users/{id}", func(http.ResponseWriter, *http.Request) {})
 	r.Route("/api", func(r chiRouter) {
@@ -383,7 +384,7 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 			}
 		})
 	}
-	if n := len(logs.records(t)); n != len(tests) {
+	if n := len(logs.Records(t)); n != len(tests) {
 		t.Errorf("%d log records for %d failures", n, len(tests))
 	}
 }
@@ -403,8 +404,8 @@ func TestXMLWhenPreferred(t *testing.T) {
 		{"application/problem+xml;q=abc", problem.MediaType},
 		{"application/problem+xml;q=0", problem.MediaType},
 	}
-	pl, _ := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodGet, "/nope", nil)
@@ -425,7 +426,7 @@ func TestXMLWhenPreferred(t *testing.T) {
 }
 
 func TestServeMuxAndWriteError(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{Catalog: testCatalog()})
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{Catalog: testCatalog()})
 	mux := http.NewServeMux()
 	mux.Handle("GET /users/{id}", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return userNotFound.New().With("userId", r.PathValue("id"))
@@ -488,8 +489,8 @@ func TestNothingWrittenTwice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(problemhttp.Options{})
-			r := newRouter(pl)
+			pl, logs := pipetest.NewPipeline(problemhttp.Options{})
+			r := pipetest.NewRouter(pl)
 			r.Method(http.MethodGet, "/late", tt.handler)
 			srv := httptest.NewServer(r)
 			defer srv.Close()
@@ -505,7 +506,7 @@ func TestNothingWrittenTwice(t *testing.T) {
 			if string(body) != `{"partial":` {
 				t.Errorf("body %q: something was appended to the started response", body)
 			}
-			rec0 := logs.eventually(t)
+			rec0 := logs.Eventually(t)
 			if rec0["level"] != "ERROR" || rec0["status"] != float64(202) || !strings.Contains(rec0["note"].(string), "response started") {
 				t.Errorf("log record = %v", rec0)
 			}
@@ -517,8 +518,8 @@ func TestNothingWrittenTwice(t *testing.T) {
 // same, with a 499 problem: nobody may read it, but a client that only
 // closed its sending side does, and must not get net/http's implicit 200.
 func TestClientGone(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/slow", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		<-r.Context().Done()
 		return fmt.Errorf("query: %w", r.Context().Err())
@@ -527,7 +528,7 @@ func TestClientGone(t *testing.T) {
 	cancel()
 	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/slow", nil).WithContext(ctx))
 	checkProblem(t, rec, p, 499, "CLIENT_CLOSED_REQUEST")
-	rec0 := logs.one(t)
+	rec0 := logs.One(t)
 	if rec0["level"] != "INFO" || rec0["status"] != float64(499) || rec0["code"] != "CLIENT_CLOSED_REQUEST" || rec0["msg"] != "client closed request" {
 		t.Errorf("log record = %v, want info level, 499", rec0)
 	}
@@ -536,14 +537,14 @@ func TestClientGone(t *testing.T) {
 // TestServerCancelledIsNotAClientGone: a handler that cancels its own
 // call (the client still waiting) fails with a 500, not a silent 499.
 func TestServerCancelledIsNotAClientGone(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/hedged", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		return problem.ClientClosedRequest.New().Wrap(context.Canceled) // as upstream's Canceled kind maps
 	}))
 	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/hedged", nil))
 	checkProblem(t, rec, p, 500, "INTERNAL_ERROR")
-	if rec0 := logs.one(t); rec0["level"] != "ERROR" {
+	if rec0 := logs.One(t); rec0["level"] != "ERROR" {
 		t.Errorf("log record = %v", rec0)
 	}
 }
@@ -559,15 +560,15 @@ func TestLogLevelsAndSecrets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(problemhttp.Options{Catalog: testCatalog()})
-			r := newRouter(pl)
+			pl, logs := pipetest.NewPipeline(problemhttp.Options{Catalog: testCatalog()})
+			r := pipetest.NewRouter(pl)
 			r.Post("/", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 			req := httptest.NewRequest(http.MethodPost, "/?api_key=qs-secret", strings.NewReader(`{"password":"body-secret"}`))
 			req.Header.Set("Authorization", "Bearer auth-secret")
 			req.Header.Set("Cookie", "session=cookie-secret")
 			req.Header.Set("X-Api-Key", "key-secret")
 			serve(t, r, req)
-			if got := logs.one(t)["level"]; got != tt.level {
+			if got := logs.One(t)["level"]; got != tt.level {
 				t.Errorf("level = %v, want %s", got, tt.level)
 			}
 			for _, s := range []string{"auth-secret", "cookie-secret", "key-secret", "body-secret", "qs-secret"} {
@@ -597,13 +598,13 @@ func TestLogErrorIsErrorText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, logs := newPipeline(problemhttp.Options{Catalog: testCatalog()})
-			r := newRouter(pl)
+			pl, logs := pipetest.NewPipeline(problemhttp.Options{Catalog: testCatalog()})
+			r := pipetest.NewRouter(pl)
 			r.Get("/", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
 			req.Header.Set("Accept-Language", tt.lang)
 			serve(t, r, req)
-			if got, want := logs.one(t)["error"], tt.err.Error(); got != want {
+			if got, want := logs.One(t)["error"], tt.err.Error(); got != want {
 				t.Errorf("error = %q, want %q", got, want)
 			}
 		})
@@ -612,8 +613,8 @@ func TestLogErrorIsErrorText(t *testing.T) {
 
 func TestPanicInsideThePipeline(t *testing.T) {
 	catalog := problem.NewCatalog("").MapFunc(func(error) *problem.Error { panic("mapper bug") })
-	pl, logs := newPipeline(problemhttp.Options{Catalog: catalog})
-	r := newRouter(pl)
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{Catalog: catalog})
+	r := pipetest.NewRouter(pl)
 	r.Get("/", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return errors.New("x") }))
 	rec, p := serve(t, r, httptest.NewRequest(http.MethodGet, "/", nil))
 	if rec.Code != 500 || p == nil || p.Status != 500 || p.Code != "INTERNAL_ERROR" || p.RequestID != rec.Header().Get("X-Request-ID") {
@@ -640,8 +641,8 @@ func TestGoldenBodies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pl, _ := newPipeline(problemhttp.Options{Development: !tt.production, Catalog: testCatalog()})
-			r := newRouter(pl)
+			pl, _ := pipetest.NewPipeline(problemhttp.Options{Development: !tt.production, Catalog: testCatalog()})
+			r := pipetest.NewRouter(pl)
 			r.Post("/users", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return tt.err }))
 			req := httptest.NewRequest(http.MethodPost, "/users", nil)
 			req.Header.Set("X-Request-ID", "golden-request-1")
@@ -656,8 +657,8 @@ func TestGoldenBodies(t *testing.T) {
 // connection closes, so an aborted response must end with a reset, not a
 // close that would pass for the end of a whole body.
 func TestNothingWrittenTwiceHTTP10(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
-	r := newRouter(pl)
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
+	r := pipetest.NewRouter(pl)
 	r.Get("/late", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		_, _ = io.WriteString(w, strings.Repeat(`"x",`, 1500))
 		return errors.New("db lost")
@@ -680,8 +681,8 @@ func TestNothingWrittenTwiceHTTP10(t *testing.T) {
 // TestInstanceStaysOnThisHost: a path that starts with "//" must not give
 // an instance that reads as a reference to another host.
 func TestInstanceStaysOnThisHost(t *testing.T) {
-	pl, _ := newPipeline(problemhttp.Options{})
-	rec, p := serve(t, newRouter(pl), httptest.NewRequest(http.MethodGet, "//evil.example/x", nil))
+	pl, _ := pipetest.NewPipeline(problemhttp.Options{})
+	rec, p := serve(t, pipetest.NewRouter(pl), httptest.NewRequest(http.MethodGet, "//evil.example/x", nil))
 	checkProblem(t, rec, p, 404, "ROUTE_NOT_FOUND")
 	u, err := url.Parse(p.Instance)
 	if err != nil || u.Host != "" || !strings.HasPrefix(p.Instance, "/") {

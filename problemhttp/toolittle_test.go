@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/problemkit/problemkit/i18n"
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problemhttp"
 )
 
@@ -60,22 +61,22 @@ func TestErrorsThatSayTooLittle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			logs := &logs{}
+			logs := &pipetest.Logs{}
 			pl := problemhttp.New(problemhttp.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Catalog: testCatalog(), Localizer: bundle})
-			r := newRouter(pl)
+			r := pipetest.NewRouter(pl)
 			r.Get("/x", problemhttp.Handle(func(http.ResponseWriter, *http.Request) error { return fmt.Errorf("load: %w", tt.err) }))
 			req := httptest.NewRequest(http.MethodGet, "/x", nil)
 			req.Header.Set("Accept-Language", "ko")
 			rec := httptest.NewRecorder()
 			r.ServeHTTP(rec, req)
-			code, p := serveRecorded(t, rec)
+			code, p := pipetest.ServeRecorded(t, rec)
 			if code != tt.status || p["code"] != tt.code || p["title"] != tt.title || p["version"] != tt.member {
 				t.Errorf("got %d %v", code, p)
 			}
 			if rec.Header().Get("Content-Language") != "ko" {
 				t.Errorf("Content-Language %q", rec.Header().Get("Content-Language"))
 			}
-			if rec0 := logs.one(t); rec0["warning"] != tt.warning {
+			if rec0 := logs.One(t); rec0["warning"] != tt.warning {
 				t.Errorf("warning = %q, want %q", rec0["warning"], tt.warning)
 			}
 		})

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/upstream"
@@ -58,7 +59,7 @@ func goneAPI(t *testing.T, logger *slog.Logger) (h http.Handler, busy <-chan str
 		})
 	}
 	pl := problemhttp.New(problemhttp.Options{Logger: logger})
-	r := newRouter(pl)
+	r := pipetest.NewRouter(pl)
 	r.Get("/wait", problemhttp.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		started <- struct{}{}
 		<-r.Context().Done()
@@ -90,7 +91,7 @@ func TestHalfClosedClientGetsNoSuccess(t *testing.T) {
 	for _, tt := range goneCases {
 		path := tt.path
 		t.Run(path, func(t *testing.T) {
-			out := &logs{}
+			out := &pipetest.Logs{}
 			h, _ := goneAPI(t, slog.New(slog.NewJSONHandler(out, nil)))
 			srv := httptest.NewServer(h)
 			defer srv.Close()
@@ -124,7 +125,7 @@ func TestHalfClosedClientGetsNoSuccess(t *testing.T) {
 				t.Errorf("got %d %s %+v, want a %s problem", resp.StatusCode, resp.Header.Get("Content-Type"), p, tt.code)
 			}
 			srv.Close()
-			rec := out.one(t)
+			rec := out.One(t)
 			if rec["level"] != tt.level || rec["status"] != float64(resp.StatusCode) {
 				t.Errorf("log record = %v, want one %s record of a %d", rec, tt.level, resp.StatusCode)
 			}
@@ -139,7 +140,7 @@ func TestGoneClientCostsNothing(t *testing.T) {
 	for _, tt := range goneCases {
 		path := tt.path
 		t.Run(path, func(t *testing.T) {
-			out := &logs{}
+			out := &pipetest.Logs{}
 			h, busy := goneAPI(t, slog.New(slog.NewJSONHandler(out, nil)))
 			srv := httptest.NewServer(h)
 			defer srv.Close()
@@ -161,7 +162,7 @@ func TestGoneClientCostsNothing(t *testing.T) {
 			if resp.StatusCode != 200 || string(body) != "ok" {
 				t.Errorf("after a gone client: %d %q", resp.StatusCode, body)
 			}
-			rec := out.eventually(t)
+			rec := out.Eventually(t)
 			if rec["level"] != tt.level || rec["code"] != tt.code || strings.Contains(out.String(), "panic") {
 				t.Errorf("log = %s, want one %s record of %s", out, tt.level, tt.code)
 			}

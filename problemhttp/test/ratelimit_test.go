@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/httprate"
 
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 )
@@ -22,9 +23,9 @@ import (
 func TestRateLimitFields(t *testing.T) {
 	// The window starts at a fixed boundary; use the real clock, as
 	// httprate does.
-	pl, logs := newPipeline(problemhttp.Options{Now: time.Now})
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{Now: time.Now})
 	rl := pl.RateLimit(time.Minute)
-	r := newRouter(pl)
+	r := pipetest.NewRouter(pl)
 	r.With(
 		httprate.LimitBy(2, time.Minute, func(r *http.Request) (string, error) { return r.RemoteAddr, nil }, httprate.WithLimitHandler(rl.Limited)),
 		rl.Fields,
@@ -67,12 +68,12 @@ func TestRateLimitFields(t *testing.T) {
 		if err != nil || retry != max(left, 1) {
 			t.Errorf("Retry-After = %q, RateLimit t=%d: they must agree", h.Get("Retry-After"), left)
 		}
-		_, p := serveRecorded(t, rec)
+		_, p := pipetest.ServeRecorded(t, rec)
 		if p["code"] != "RATE_LIMITED" || p["status"] != float64(429) || p["retryAfter"] != float64(retry) {
 			t.Errorf("body = %v", p)
 		}
 	}
-	if n := len(logs.records(t)); n != 1 {
+	if n := len(logs.Records(t)); n != 1 {
 		t.Errorf("%d log records, want 1 for the refused request", n)
 	}
 }
@@ -91,9 +92,9 @@ func (failingCounter) Get(string, time.Time, time.Time) (int, int, error) {
 // its error handler and then its limit handler; the error handler's answer
 // stands, written once, and Limited adds nothing.
 func TestRateLimitCounterDown(t *testing.T) {
-	pl, logs := newPipeline(problemhttp.Options{Now: time.Now})
+	pl, logs := pipetest.NewPipeline(problemhttp.Options{Now: time.Now})
 	rl := pl.RateLimit(time.Minute)
-	r := newRouter(pl)
+	r := pipetest.NewRouter(pl)
 	r.With(
 		httprate.LimitBy(2, time.Minute, httprate.Key("*"), httprate.WithLimitCounter(failingCounter{}), httprate.WithLimitHandler(rl.Limited),
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
@@ -103,10 +104,10 @@ func TestRateLimitCounterDown(t *testing.T) {
 	).Get("/limited", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/limited", nil))
-	if _, p := serveRecorded(t, rec); rec.Code != 503 || p["code"] != "SERVICE_UNAVAILABLE" {
+	if _, p := pipetest.ServeRecorded(t, rec); rec.Code != 503 || p["code"] != "SERVICE_UNAVAILABLE" {
 		t.Errorf("%d %v", rec.Code, p)
 	}
-	if n := len(logs.records(t)); n != 1 {
+	if n := len(logs.Records(t)); n != 1 {
 		t.Errorf("%d log records, want 1", n)
 	}
 }

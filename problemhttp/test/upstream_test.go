@@ -14,6 +14,7 @@ import (
 
 	"github.com/problemkit/problemkit/i18n"
 	"github.com/problemkit/problemkit/internal/attack"
+	"github.com/problemkit/problemkit/internal/pipetest"
 	"github.com/problemkit/problemkit/problem"
 	"github.com/problemkit/problemkit/problemhttp"
 	"github.com/problemkit/problemkit/upstream"
@@ -129,7 +130,7 @@ func TestUpstreamCredentialsStayOutOfTheLog(t *testing.T) {
 	}
 	for _, hh := range handlers {
 		t.Run(hh.name, func(t *testing.T) {
-			out := &logs{}
+			out := &pipetest.Logs{}
 			h := upstreamAPI(t, slog.New(hh.new(out)), false)
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/charges", nil))
