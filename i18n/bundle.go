@@ -50,7 +50,8 @@ type Options struct {
 // with New, at start-up; a Bundle is safe for concurrent use and never
 // changes.
 //
-// *Bundle implements the Localizer interface of the middleware package.
+// *Bundle implements [github.com/problemkit/problemkit/problemhttp.Localizer]
+// and [github.com/problemkit/problemkit/problemdocs.Localizer].
 type Bundle struct {
 	bundle      *goi18n.Bundle
 	tags        []language.Tag // supported languages, the default first
@@ -67,9 +68,10 @@ type Bundle struct {
 }
 
 // New builds a Bundle from problemkit's message files, those of the
-// features its catalog includes, and the application's. It fails when a file cannot be read or parsed, when its
-// name does not carry a language tag, when a message is not a valid
-// template, or when the default language has no messages.
+// features its catalog includes, and the application's. It fails when a
+// file cannot be read or parsed, when its name does not carry a language
+// tag, when a message is not a valid template, or when the default
+// language has no messages.
 func New(opts Options) (*Bundle, error) {
 	files, err := readFiles(locales.FS)
 	if err != nil {
@@ -281,7 +283,8 @@ func (b *Bundle) Languages() []language.Tag {
 
 // Translator returns the translator for r's language, negotiated from its
 // Accept-Language header (see Negotiate). Responses it shapes should carry
-// "Vary: Accept-Language"; the middleware package writes it.
+// "Vary: Accept-Language"; the pipeline
+// ([github.com/problemkit/problemkit/problemhttp]) writes it.
 func (b *Bundle) Translator(r *http.Request) problem.Translator {
 	h := r.Header["Accept-Language"]
 	switch len(h) {

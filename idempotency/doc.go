@@ -6,8 +6,9 @@
 //
 // # Setting up
 //
-// Mount it below the pipeline, on the routes whose effects must happen
-// once:
+// Build it with [New] and its [Options], and mount it below the pipeline
+// ([problemhttp.Pipeline.Handler]), on the routes whose effects must
+// happen once:
 //
 //	idem := idempotency.New(idempotency.Options{})
 //	r.Use(pl.Handler)
@@ -17,18 +18,25 @@
 //
 // It answers its failures through [problemhttp.WriteError], so they are
 // problems like every other, documented, translated and logged once. Its
-// codes ([KeyMissing] and the others) and their messages are [Feature]:
-// include it in the application's catalog.
+// codes ([KeyMissing], [KeyInvalid], [KeyReused], [RequestInProgress],
+// [DuplicateRequest], [Unavailable]) and their messages are [Feature]:
+// include it in the application's catalog ([problem.Catalog.Include]).
+// [Options.Codes] lists the codes a configured middleware answers with, for
+// an operation's documentation.
 //
-// The default store is a [MemoryStore], for one instance. Instances behind
-// one load balancer share a store: the Store of package
-// github.com/problemkit/problemkit/problemredis, a module of its own, keeps
-// the keys on Redis.
+// The default [Store] is a [MemoryStore], for one instance. Instances
+// behind one load balancer share a store:
+// [github.com/problemkit/problemkit/problemredis.Store], in a module of its
+// own, keeps the keys on Redis. Package
+// [github.com/problemkit/problemkit/idempotency/storetest] checks a store
+// of your own against the Store contract.
 //
 // # What it answers
 //
-// For POST and PATCH (Options.Methods), with the key read as a Structured
-// Field String or a bare value (ParseKey), at most 255 characters:
+// For POST and PATCH ([Options.Methods]), with the key of the
+// Idempotency-Key header ([HeaderName]) read as a Structured Field String
+// or a bare value ([ParseKey], [FormatKey]), at most [MaxKeyLength] (255)
+// characters:
 //
 //	no key                               400 IDEMPOTENCY_KEY_MISSING (unless Options.KeyOptional)
 //	a malformed key, or two of them      400 IDEMPOTENCY_KEY_INVALID
@@ -39,19 +47,20 @@
 //	                                     409 DUPLICATE_REQUEST with Options.RefuseDuplicates
 //	a store it cannot use                503 IDEMPOTENCY_UNAVAILABLE, with Retry-After
 //
-// "Another request" is another fingerprint: the SHA-256 of the method,
-// the request target (path and query) and the body. A stored response is
-// replayed with its status, an allow-list of its headers (never
-// Set-Cookie; see Options.ReplayHeaders) and its body; the retry keeps its
-// own request ID. A retry with a key whose request completed but whose
-// response was not stored gets 409 DUPLICATE_REQUEST.
+// "Another request" is another fingerprint: the SHA-256 of the method, the
+// request target (path and query) and the body. A stored response is
+// replayed with its status, an allow-list of its headers (never Set-Cookie;
+// see [Options.ReplayHeaders]) and its body, marked with the
+// [ReplayedHeader]; the retry keeps its own request ID. A retry with a key
+// whose request completed but whose response was not stored gets 409
+// DUPLICATE_REQUEST.
 //
 // # What is stored
 //
-// A key is claimed atomically before its request runs: of concurrent
-// requests with one key, on every instance that shares the store, one
-// runs and the others are answered 409. When the request is done, what it
-// became decides the key's fate:
+// A key is claimed atomically ([Store]) before its request runs: of
+// concurrent requests with one key, on every instance that shares the
+// store, one runs and the others are answered 409. When the request is done, what it
+// became decides the key's fate ([Options.TTL], [Options.MaxResponseBytes]):
 //
 //	a 2xx or 3xx                                    completed: kept for Options.TTL (24 hours),
 //	                                                its response too when it fits (Options.MaxResponseBytes)
@@ -65,7 +74,7 @@
 // replay is always a stored success. A client that goes away does not stop
 // the request: when it completes, its response is stored for the retry.
 //
-// The request's context ends after Options.Timeout (1 minute), and its
+// The request's context ends after [Options.Timeout] (1 minute), and its
 // claim lasts 1.5 times as long, so that a handler that stops with its
 // context is done before another request can claim its key. A claim left
 // behind by an instance that stopped mid-request is free when it expires.
@@ -73,22 +82,23 @@
 //
 // # Failing closed
 //
-// A request the middleware cannot claim is never run: when the store
-// fails, is too slow (Options.StoreTimeout, 2 seconds) or is full of
-// requests in progress, the answer is 503 IDEMPOTENCY_UNAVAILABLE with
-// Retry-After, which tells the client that nothing was carried out. When
-// the store fails after the request ran, the answer is sent as the handler
-// wrote it and the failure is logged at error level: until its claim
-// expires, retries are answered 409.
+// A request the middleware cannot claim is never run: when the store fails,
+// is too slow ([Options.StoreTimeout], 2 seconds) or is full of requests in
+// progress ([ErrFull]), the answer is 503 IDEMPOTENCY_UNAVAILABLE with
+// Retry-After, which tells the client that nothing was carried out. When the
+// store fails after the request ran, the answer is sent as the handler wrote
+// it and the failure is logged at error level ([Options.Logger]): until its
+// claim expires, retries are answered 409.
 //
 // # Bounds
 //
 // A client cannot choose how much is held: the key is at most 255
-// characters and is stored only as a hash (with Options.Scope, which keeps
-// two clients' keys apart); the body read for the fingerprint is at most
-// Options.MaxBodyBytes (1 MiB, 413 beyond), grows as it arrives and is
-// handed on intact; a stored response is at most Options.MaxResponseBytes
-// (64 KiB) of headers and body; the MemoryStore holds at most
-// MemoryOptions.MaxEntries keys and MaxBytes bytes, evicting the oldest
-// completed requests first and never one in progress.
+// characters and is stored only as a hash (with [Options.Scope], which
+// keeps two clients' keys apart); the body read for the fingerprint is at
+// most [Options.MaxBodyBytes] (1 MiB, [problem.PayloadTooLarge] beyond),
+// grows as it arrives and is handed on intact; a stored response is at
+// most [Options.MaxResponseBytes] (64 KiB) of headers and body; the
+// MemoryStore holds at most [MemoryOptions.MaxEntries] keys and
+// [MemoryOptions.MaxBytes] bytes, evicting the oldest completed requests
+// first and never one in progress.
 package idempotency

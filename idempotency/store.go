@@ -43,9 +43,12 @@ type Record struct {
 // Response is a stored response: its status, the allow-listed headers and
 // the body.
 type Response struct {
+	// Status is the response's HTTP status, a 2xx or 3xx.
 	Status int
+	// Header holds the headers a replay carries (see Options.ReplayHeaders).
 	Header http.Header
-	Body   []byte
+	// Body is the response body, as the handler wrote it.
+	Body []byte
 }
 
 // Size is the number of bytes a store counts for the record under key: its

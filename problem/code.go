@@ -149,7 +149,8 @@ func (c *Code) validate() error {
 	return nil
 }
 
-// The codes problemkit answers with itself. Every Catalog holds them.
+// The codes problemkit answers with itself. Every Catalog made by
+// NewCatalog holds them.
 var (
 	// InternalError is an unexpected failure: a panic or an error nothing
 	// maps. Production responses show only its generic text.

@@ -12,7 +12,7 @@ import (
 // problem: its catalog code, an optional detail, extension members, response
 // headers, field details and the cause, which is logged but never shown.
 //
-// Build one per failure with New or Code.New and the With methods, which
+// Build one per failure with [Code.New] and the With methods, which
 // modify the Error and return it so calls chain:
 //
 //	return UserNotFound.New().With("userId", id).Wrap(err)
@@ -152,7 +152,8 @@ func (e *Error) Fields() []FieldError { return e.fields }
 // Note says what Catalog.Map had to decide to answer an error that said
 // too little — an ErrorCode() the catalog lacks, a StatusCode() that
 // disagrees with its code, a status alone — or "" when it decided nothing.
-// The middleware logs it as the record's warning.
+// The pipeline ([github.com/problemkit/problemkit/problemhttp]) logs it
+// as the record's warning.
 func (e *Error) Note() string { return e.note }
 
 // noted sets the note and returns e.

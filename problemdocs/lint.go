@@ -14,8 +14,8 @@ import (
 //
 //	if err := problemdocs.Lint(catalog); err != nil { t.Error(err) }
 //
-// Translations are checked by the i18n package's tests for problemkit's
-// own codes; check your message files against Catalog.Codes the same way.
+// Lint checks the English declarations only; check the translations with
+// [github.com/problemkit/problemkit/i18n.Bundle.Check].
 func Lint(cat *problem.Catalog) error {
 	var errs []error
 	for _, c := range cat.Codes() {

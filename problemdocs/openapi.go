@@ -53,16 +53,21 @@ type OpenAPIOptions struct {
 
 // Contact is the contact of an API's document.
 type Contact struct {
+	// Name, URL and Email are info.contact's name, url and email; empty
+	// ones are left out.
 	Name, URL, Email string
 }
 
 // License is the license of an API's document: a name and a URL.
 type License struct {
+	// Name is info.license's name, and URL its url, left out when empty.
 	Name, URL string
 }
 
 // Tag describes one tag of the operations.
 type Tag struct {
+	// Name is the tag an Operation lists in its Tags, and Description
+	// what the document says of it.
 	Name, Description string
 }
 

@@ -117,8 +117,8 @@ type Change struct {
 	What string
 }
 
-// String returns the change as one line: "breaking USER_NOT_FOUND: status
-// 404 → 410" or "added    NEW_CODE: code (409 …)".
+// String returns the change as one line: "BREAKING USER_NOT_FOUND: status
+// 404 → 410" or "added    NEW_CODE: code added (409 …)".
 func (c Change) String() string {
 	kind := "added   "
 	if c.Breaking {

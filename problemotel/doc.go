@@ -1,13 +1,16 @@
 // Package problemotel records problemkit's failures in OpenTelemetry,
-// through the pipeline's one extension point, problemhttp.Options.OnFailure.
+// through the pipeline's one extension point,
+// [problemhttp.Options.OnFailure], which hands it each [problemhttp.Failure].
 // It uses the OpenTelemetry API only; the application picks the SDK and
-// exporters.
+// exporters. It is a module of its own, so that only applications that use
+// OpenTelemetry have it in their build.
 //
 // # Setting up
 //
-// Build one Integration, hand its OnFailure to the pipeline, and start each
-// request's server span outside the pipeline, with otelhttp around the
-// whole handler:
+// Build one [Integration] with [New], hand its [Integration.OnFailure] to
+// the pipeline ([problemhttp.New]), and start each request's server span
+// outside the pipeline ([problemhttp.Pipeline.Handler]), with otelhttp
+// around the whole handler:
 //
 //	otl, err := problemotel.New(problemotel.Options{MeterProvider: mp})
 //	if err != nil { … }
@@ -28,16 +31,17 @@
 // around the ServeMux) can rename the span after the route: the demo's
 // routeSpan, in example_server/otel.go, does.
 //
-// Options.MeterProvider nil means the global otel.GetMeterProvider(). The
-// Integration starts no span, so it takes no TracerProvider.
+// [Options.MeterProvider] nil means the global otel.GetMeterProvider().
+// The Integration starts no span, so it takes no TracerProvider.
 //
 // # What each signal holds
 //
 // For every failure whose request's context has a valid span context,
 // sampled or not:
 //
-//   - the problem gets a "traceId" member: the 32-hex W3C trace ID (not
-//     the traceparent), the same as the span's and the log record's;
+//   - the problem gets a "traceId" member ([TraceIDMember]): the 32-hex
+//     W3C trace ID (not the traceparent), the same as the span's and the
+//     log record's;
 //   - the pipeline's log record gets trace_id and span_id.
 //
 // When that span records:
@@ -51,10 +55,11 @@
 //     after a 200 had started is still a server error.
 //
 // Every failure, with or without a span, adds 1 to the counter
-// http.server.problems (unit {problem}, scope ScopeName) with the
-// attributes error.type (the problem code when the catalog declares it,
-// otherwise _OTHER: a foreign problem passed on keeps the code another
-// service chose, which must not choose the counter's series),
+// http.server.problems ([CounterName]; unit {problem}, scope [ScopeName])
+// with the attributes error.type (the problem code when the catalog
+// declares it, [problemhttp.Failure.Declared], otherwise _OTHER: a foreign
+// problem passed on keeps the code another service chose, which must not
+// choose the counter's series),
 // http.response.status_code
 // (the status sent; absent when the connection was hijacked), http.route
 // (the route pattern, without ServeMux's method; absent when no route
@@ -65,7 +70,8 @@
 //
 // # Production and development
 //
-// The exception event follows the pipeline's mode (Failure.Development).
+// The exception event follows the pipeline's mode
+// ([problemhttp.Failure.Development], [problemhttp.Options.Development]).
 // In production its message is the problem's redacted text, the detail
 // (else the title) the client received, in the client's language, or the
 // code's English title when nothing could be written; it never holds the
@@ -75,8 +81,8 @@
 //
 // # Several hooks
 //
-// The pipeline has one OnFailure; to run others beside this one, call
-// them from one function:
+// The pipeline has one [problemhttp.Options.OnFailure]; to run others
+// beside this one, call them from one function:
 //
 //	OnFailure: func(f *problemhttp.Failure) { otl.OnFailure(f); audit(f) },
 package problemotel

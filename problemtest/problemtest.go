@@ -1,11 +1,3 @@
-// Package problemtest checks HTTP responses against problemkit's wire
-// contract, the way testing/slogtest checks slog handlers: use it in your
-// own tests to prove every failure of your API is a well-formed RFC 9457
-// problem that leaks nothing.
-//
-//	resp, _ := http.Get(srv.URL + "/users/999")
-//	p, err := problemtest.Check(resp)        // well-formed problem?
-//	leaks := problemtest.Leaks(body, "hunter2") // internals in the body?
 package problemtest
 
 import (

@@ -61,9 +61,9 @@ func DefaultRequestIDHeaders() []string {
 //
 // A ResponseError describes what another service said, not what this API
 // should answer: it deliberately has no StatusCode, ErrorCode, Problem or
-// ProblemError method, so a Mapper never turns an upstream's 404 into this
-// API's 404 by accident. Wrap it in an error that decides the mapping, as
-// the upstream package does.
+// ProblemError method, so the catalog ([problem.Catalog.Map]) never turns
+// an upstream's 404 into this API's 404 by accident. Wrap it in an error
+// that decides the mapping, as [Error] does.
 type ResponseError struct {
 	// Status is the HTTP status code of the response.
 	Status int

@@ -18,31 +18,34 @@ type Kind int
 
 // The kinds of upstream failure.
 const (
-	// Timeout: the upstream did not answer in time (a deadline or timeout
-	// of the call). Answered as UPSTREAM_TIMEOUT, 504.
+	// Timeout means the upstream did not answer in time (a deadline or
+	// timeout of the call). Answered as UPSTREAM_TIMEOUT, 504.
 	Timeout Kind = iota + 1
-	// Unreachable: no valid response could be had — connection refused or
-	// reset, DNS failure, TLS failure. Answered as
+	// Unreachable means no valid response could be had — connection
+	// refused or reset, DNS failure, TLS failure. Answered as
 	// UPSTREAM_UNAVAILABLE, 502.
 	Unreachable
-	// ServerError: the upstream answered 5xx, other than 503. Answered as
-	// UPSTREAM_ERROR, 502.
+	// ServerError means the upstream answered 5xx, other than 503.
+	// Answered as UPSTREAM_ERROR, 502.
 	ServerError
-	// RateLimited: the upstream answered 429 or 503. Answered as
-	// UPSTREAM_RATE_LIMITED, 503, with a Retry-After header.
+	// RateLimited means the upstream answered 429 or 503, or that the call
+	// was not sent because the quota the upstream announced is used up
+	// (ErrQuotaExhausted). Answered as UPSTREAM_RATE_LIMITED, 503, with a
+	// Retry-After header.
 	RateLimited
-	// AuthFailed: the upstream answered 401 or 403 — it rejected this API's
-	// own credentials. Answered as UPSTREAM_AUTH_FAILED, 502.
+	// AuthFailed means the upstream answered 401 or 403 — it rejected this
+	// API's own credentials — or that no token could be had for the call
+	// (see TokenOptions). Answered as UPSTREAM_AUTH_FAILED, 502.
 	AuthFailed
-	// Rejected: the upstream answered another 4xx — this API sent it a
+	// Rejected means the upstream answered another 4xx — this API sent it a
 	// request it does not accept. Answered as UPSTREAM_REJECTED, 502.
 	Rejected
-	// Canceled: the call's context was canceled, normally because this
+	// Canceled means the call's context was canceled, normally because this
 	// API's own client went away. Answered as problem.ClientClosedRequest
-	// (499); the middleware makes it a 500 when the client is in fact still
+	// (499); the pipeline makes it a 500 when the client is in fact still
 	// there, since the server then cancelled the call itself.
 	Canceled
-	// CircuitOpen: the Client's circuit breaker is open after repeated
+	// CircuitOpen means the Client's circuit breaker is open after repeated
 	// failures, so the call was not sent. Answered as
 	// UPSTREAM_CIRCUIT_OPEN, 503, with a Retry-After header: the time
 	// left before the breaker lets a trial call through.

@@ -1,6 +1,9 @@
 // Package validation decodes JSON request bodies and request parameters and
 // validates them with go-playground/validator v10, turning every failure
-// into a *problem.Error that the middleware renders as an RFC 9457 problem.
+// into a [problem.Error] that the pipeline
+// ([github.com/problemkit/problemkit/problemhttp]) renders as an RFC 9457
+// problem. The package's codes and messages are its [Feature]: include it
+// in the application's catalog ([problem.Catalog.Include]).
 //
 // One call does it all in a handler:
 //
@@ -11,43 +14,50 @@
 //
 // # Which to use when
 //
-//   - A JSON request body: Decode (or Decoder.Decode). It reads, decodes
+//   - A JSON request body: [Decode] (or [Decoder.Decode]). It reads, decodes
 //     and validates in one call; do not decode the body yourself first.
-//   - Query, path and header parameters: Params (or Decoder.Params).
+//   - Query, path and header parameters: [Params] (or [Decoder.Params]).
 //   - A value decoded some other way (a message from a queue, a form, a
-//     file): Decoder.Validate(ctx, v), which validates only.
+//     file): [Decoder.Validate], which validates only.
 //
-// The package-level Decode and Params use a Decoder of default Options,
-// built on first use. Build your own with New, once at start-up, to change
-// the body limit, allow unknown fields, echo rejected values, add messages
-// or register rules of your own: Options.Rules is handed the Decoder's own
-// validator to configure. A Decoder is safe for concurrent use; the package
-// holds no mutable settings.
+// The package-level Decode and Params use a [Decoder] of default
+// [Options], built on first use. Build your own with [New], once at
+// start-up, to change the body limit ([Options.MaxBytes]), allow unknown
+// fields ([Options.AllowUnknownFields]), echo rejected values
+// ([Options.EchoValues]), add messages ([Options.Messages]) or register
+// rules of your own ([Options.Rules]). A Decoder is safe for concurrent
+// use; the package holds no mutable settings.
 //
 // # What is checked, and the status of each failure
 //
-// In order, Decoder.Decode answers with:
+// In order, [Decoder.Decode] answers with:
 //
-//   - EMPTY_BODY (400): no body, or only white space;
-//   - UNSUPPORTED_MEDIA_TYPE (415): a Content-Type other than
+//   - [EmptyBody] (EMPTY_BODY, 400): no body, or only white space;
+//   - [problem.UnsupportedMediaType] (415): a Content-Type other than
 //     application/json or application/*+json (UTF-8 only), with an
 //     "accepted" member and, for POST and PATCH, Accept-Post or Accept-Patch;
-//   - PAYLOAD_TOO_LARGE (413): a body over Options.MaxBytes (1 MiB by
-//     default), with a "limit" member;
-//   - MALFORMED_JSON (400): a syntax error or a truncated document, with
-//     "line" and "column" (from 1, in bytes) and "offset" (from 0) members;
-//   - TRAILING_DATA (400): anything but white space after the JSON value,
-//     with an "offset" member;
-//   - INVALID_FIELD_TYPE (422): a value of the wrong JSON type, such as a
-//     string for an int field, with one field detail (rule "type", param the
-//     expected JSON type: string, number, integer, boolean, object or array);
-//     also a value a type's own UnmarshalJSON or UnmarshalText refused (a
-//     malformed time), with a field detail when encoding/json says where;
-//   - UNKNOWN_FIELD (422): a member no struct field takes (rule "unknown"),
-//     unless Options.AllowUnknownFields;
-//   - VALIDATION_ERROR (422): every field that breaks a validate rule, at
-//     once, in struct order (slice elements by index, map entries by key),
-//     with a "count" member.
+//   - [problem.PayloadTooLarge] (413): a body over [Options.MaxBytes]
+//     ([DefaultMaxBytes], 1 MiB, by default), with a "limit" member;
+//   - [problem.MalformedRequest] (400): a body that cannot be read;
+//   - [MalformedJSON] (MALFORMED_JSON, 400): a syntax error or a truncated
+//     document, with "line" and "column" (from 1, in bytes) and "offset"
+//     (from 0) members;
+//   - [TrailingData] (TRAILING_DATA, 400): anything but white space after
+//     the JSON value, with an "offset" member;
+//   - [InvalidFieldType] (INVALID_FIELD_TYPE, 422): a value of the wrong
+//     JSON type, such as a string for an int field, with one field detail
+//     (rule "type", param the expected JSON type: string, number, integer,
+//     boolean, object or array); also a value a type's own UnmarshalJSON or
+//     UnmarshalText refused (a malformed time), with a field detail when
+//     encoding/json says where;
+//   - [UnknownField] (UNKNOWN_FIELD, 422): a member no struct field takes
+//     (rule "unknown"), unless [Options.AllowUnknownFields];
+//   - [Failed] (VALIDATION_ERROR, 422): every field that breaks a validate
+//     rule, at once, in struct order (slice elements by index, map entries
+//     by key), with a "count" member; its cause is a [RulesError].
+//
+// [BodyCodes] lists these codes, for the documentation of an operation that
+// takes a JSON body.
 //
 // The line between 400 and 422 follows RFC 9110: a body that cannot be
 // parsed as JSON is a malformed request (400); a well-formed document whose
@@ -61,23 +71,22 @@
 // InvalidValidationError), a type encoding/json cannot fill (an embedded
 // pointer to an unexported struct type with exported fields, refused for
 // every body, not only when a client sends one of those fields) — are
-// INTERNAL_ERROR (500) wrapping the cause, so the middleware logs it and
-// shows nothing.
+// [problem.InternalError] (500) wrapping the cause, so the pipeline logs it
+// and shows nothing.
 //
 // # Field details
 //
-// Each problem.FieldError names the JSON field the client sent, never a Go
-// field name: Pointer is an RFC 6901 JSON Pointer in URI fragment form
+// Each [problem.FieldError] names the JSON field the client sent, never a
+// Go field name: Pointer is an RFC 6901 JSON Pointer in URI fragment form
 // ("#/items/0/qty", map keys escaped "~0" and "~1", bytes not allowed in a
 // fragment percent-encoded), Field the dotted path ("items[0].qty",
 // "meta[key]"). Fields of embedded structs are promoted, as encoding/json
 // does. Rule is the validator tag (for "dive" elements, the element's tag),
 // Param its parameter with Go field names of cross-field rules (eqfield,
 // required_with, …) replaced by JSON names. Detail is left empty: the
-// middleware translates Message into it for each request, in the client's
-// language, so it is rendered once. Outside the middleware, render it with
-// any problem.Translator, such as f.Message.String()
-// for English.
+// pipeline translates Message into it for each request, in the client's
+// language, so it is rendered once. Outside the pipeline, render it with
+// any [problem.Translator], or with [problem.Message.String] for English.
 //
 // The names come from the Decoder's own validator: New registers a tag
 // name function (RegisterTagNameFunc) that gives each field its JSON name,
@@ -118,17 +127,18 @@
 // # Messages
 //
 // Message holds the localizable form of Detail. Its ID is
-// "validation.<rule>", with a suffix where the wording depends on the value:
-// ".string" (length in characters), ".number", ".slice" (items of a slice,
-// array or map) or ".time"; ".multi" for cross-field rules naming several
-// fields; "validation.type.<json type>" for wrong types. Rules such as uuid4
-// share the message of a more general rule (validation.uuid); rules without
-// one use "validation.generic". Messages lists every ID with its English
-// text; Options.Messages adds or replaces them, keyed by the ID without the
-// prefix.
+// "validation.<rule>" ([MessagePrefix]), with a suffix where the wording
+// depends on the value: ".string" (length in characters), ".number",
+// ".slice" (items of a slice, array or map) or ".time"; ".multi" for
+// cross-field rules naming several fields; "validation.type.<json type>" for
+// wrong types. Rules such as uuid4 share the message of a more general rule
+// (validation.uuid); rules without one use "validation.generic". [Messages]
+// lists every ID with its English text; [Options.Messages] adds or replaces
+// them, keyed by the ID without the prefix, and [Decoder.Messages] lists a
+// Decoder's. The translations ship in the package, and come with [Feature].
 //
 // Template data, all lower camel case: field — the field's label, a
-// problem.Label with ID "field.<dotted path without indexes>"
+// [problem.Label] with ID "field.<dotted path without indexes>"
 // ("field.items.qty"), shown as the dotted path, verbatim, when no message
 // file has it —, rule, param, and
 // for some rules otherField (a label), otherFields (JSON names joined by
@@ -142,28 +152,29 @@
 // Member names and map keys are the client's text: they reach a field
 // detail only as its label, printed as text and never parsed as a
 // template, and cut to 256 bytes (marked "…"), as the Field member is by
-// the middleware. The body is read as it arrives, never into a buffer sized
-// by the declared Content-Length, and never beyond Options.MaxBytes.
+// the pipeline. The body is read as it arrives, never into a buffer sized
+// by the declared Content-Length, and never beyond [Options.MaxBytes].
 //
 // # Secrets and echoed values
 //
-// Rejected values are not sent back unless Options.EchoValues is set, and
-// never for a field tagged problem:"secret" (TagSecret) or anything below
-// it. SecretFields lists those fields so loggers can redact them.
+// Rejected values are not sent back unless [Options.EchoValues] is set, and
+// never for a field tagged problem:"secret" ([TagSecret]) or anything below
+// it. [SecretFields] lists those fields so loggers can redact them.
 //
 // # Parameters
 //
-// Decoder.Params binds query, path and header parameters into a struct by
-// its query, path and header tags, then validates it; failures are
-// INVALID_PARAMETER (400) with field details naming the parameter and where
-// it lives (In), without a Pointer.
+// [Decoder.Params] binds query, path and header parameters into a struct by
+// its query, path and header tags ([TagQuery], [TagPath], [TagHeader]),
+// then validates it; failures are [InvalidParameter] (INVALID_PARAMETER,
+// 400) with field details naming the parameter and where it lives (In),
+// without a Pointer.
 //
 // # Rules of your own
 //
-// Options.Rules configures the Decoder's validator: RegisterValidation and
+// [Options.Rules] configures the Decoder's validator: RegisterValidation and
 // RegisterValidationCtx (which Decode and Params call with the request's
 // context), RegisterAlias, RegisterStructValidation, RegisterCustomTypeFunc.
 // A struct-level rule reports a field under its JSON name (its Go name is
 // understood too). A rule without a message of its own is rendered with
-// "validation.generic"; give it one in Options.Messages.
+// "validation.generic"; give it one in [Options.Messages].
 package validation

@@ -9,8 +9,9 @@ import (
 // as dotted JSON paths in which "[*]" stands for any slice index or map key:
 // "password", "cards[*].number". Fields below a secret field are not listed
 // separately, and a recursive type is followed once: the fields of a
-// struct nested in itself are not listed again. Loggers and the i18n layer use it to redact values; it is safe
-// for concurrent use and walks the type each time, so cache the result.
+// struct nested in itself are not listed again. Loggers use it to redact
+// values; it is safe for concurrent use and walks the type each time, so
+// cache the result.
 func SecretFields(v any) []string {
 	t := reflect.TypeOf(v)
 	if t == nil {

@@ -1,9 +1,3 @@
-// Package storetest checks an idempotency.Store, the way testing/slogtest
-// checks slog handlers: Run serves every outcome of the Idempotency-Key
-// draft through the real pipeline and the middleware over the store, and
-// checks the store's own contract (one claim wins, tokens, expiry). The
-// library runs it over its MemoryStore and its Redis store; run it over
-// yours.
 package storetest
 
 import (
